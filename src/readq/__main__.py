@@ -1,0 +1,5 @@
+"""``python -m readq`` is the same as the ``readq`` command."""
+
+from readq.cli import main
+
+raise SystemExit(main())

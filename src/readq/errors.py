@@ -1,0 +1,91 @@
+"""Every error a user can meet, each with a one-line message and an exit code.
+
+The CLI prints ``readq: <message>`` and exits with ``exit_code``; the TUI shows the
+same message in a notification. Exit codes follow BSD ``sysexits.h``.
+"""
+
+from __future__ import annotations
+
+EX_USAGE = 64  # bad command line
+EX_DATAERR = 65  # bad input data / damaged data file
+EX_NOINPUT = 66  # input file missing or unreadable
+EX_SOFTWARE = 70  # internal error (a bug: see the crash log)
+EX_CANTCREAT = 73  # cannot write an output file
+EX_IOERR = 74  # a write to the library failed (disk full, I/O error)
+EX_TEMPFAIL = 75  # the library is locked by another readq
+EX_NOPERM = 77  # permission denied
+EX_NOTFOUND = 1  # a query or id matched nothing
+
+
+class ReadqError(Exception):
+    """Base class: ``str(err)`` is the whole user-facing message."""
+
+    exit_code = EX_SOFTWARE
+
+
+class UsageError(ReadqError):
+    exit_code = EX_USAGE
+
+
+class InputError(ReadqError):
+    """A listing that cannot be imported (missing, binary, not UTF-8, no papers)."""
+
+    exit_code = EX_DATAERR
+
+
+class NoInputError(InputError):
+    exit_code = EX_NOINPUT
+
+
+class UnknownIdError(ReadqError):
+    exit_code = EX_NOTFOUND
+
+
+class AmbiguousIdError(ReadqError):
+    exit_code = EX_USAGE
+
+
+class StoreError(ReadqError):
+    """Something is wrong with the data files."""
+
+    exit_code = EX_DATAERR
+
+
+class CorruptFileError(StoreError):
+    """A data file exists but cannot be read. It is never treated as empty."""
+
+    def __init__(self, path: object, reason: str, kept_as: object | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.kept_as = kept_as
+        where = f" (damaged copy kept as {kept_as})" if kept_as else ""
+        super().__init__(
+            f"cannot read {path}: {reason}{where}; nothing was changed. "
+            "Run 'readq doctor' to check the files and 'readq restore --list' to see backups"
+        )
+
+
+class FutureSchemaError(StoreError):
+    def __init__(self, path: object, found: int, supported: int) -> None:
+        super().__init__(
+            f"{path} was written by a newer readq (schema {found}, this readq knows "
+            f"up to {supported}); upgrade readq. Nothing was changed"
+        )
+
+
+class StoreWriteError(StoreError):
+    """A write failed; the files on disk are exactly as they were before it."""
+
+    exit_code = EX_IOERR
+
+
+class LockTimeoutError(StoreError):
+    exit_code = EX_TEMPFAIL
+
+
+class ReadOnlyError(StoreError):
+    exit_code = EX_NOPERM
+
+
+class OutputError(ReadqError):
+    exit_code = EX_CANTCREAT

@@ -1,0 +1,33 @@
+"""Stable paper identity: the same paper from two pastes gets the same id.
+
+The id is the first 16 hex digits of the SHA-1 of the *identity key* of the title:
+Unicode NFKC, case-folded, with everything but letters, digits and combining marks
+removed. So case, whitespace, punctuation and hyphenation never split a paper in two
+(``S-LoRA: Serving ...`` and ``s lora  serving ...`` are one paper). A title with no
+letters or digits at all falls back to the key of its abstract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+ID_LENGTH = 16
+
+
+def identity_key(text: str) -> str:
+    """The normalized form that identity is computed from."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LNM")
+
+
+def paper_id(title: str, abstract: str = "") -> str:
+    key = identity_key(title)
+    if not key:
+        key = "abstract:" + identity_key(abstract)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def is_id_prefix(text: str) -> bool:
+    """Whether ``text`` could be (the start of) a paper id."""
+    return 0 < len(text) <= ID_LENGTH and all(c in "0123456789abcdef" for c in text.lower())

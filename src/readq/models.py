@@ -1,0 +1,91 @@
+"""The value objects shared by every layer: parsed papers, library entries, state.
+
+They are frozen so a snapshot handed to a worker thread can never change under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as a listing describes it (the parser's output)."""
+
+    id: str
+    title: str
+    abstract: str
+    authors: int | None = None
+    organization: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """The exact field set of ``readq parse --json``."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "authors": self.authors,
+            "organization": self.organization,
+            "published": self.published,
+            "upvotes": self.upvotes,
+            "links": list(self.links),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A paper in the library catalog.
+
+    The abstract is kept apart (see ``Library.abstract``) so that opening a
+    100,000-paper library does not have to parse 150 MB of abstracts first.
+    """
+
+    id: str
+    title: str
+    authors: int | None = None
+    organization: str | None = None
+    published: str | None = None
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+    first_seen: str = ""  # ISO timestamp (UTC) of the first import that had it
+    last_seen: str = ""  # ISO timestamp (UTC) of the latest import that had it
+
+
+@dataclass(frozen=True, slots=True)
+class PaperState:
+    """What the user did with a paper. The default value means "untouched"."""
+
+    read: bool = False
+    starred: bool = False
+    note: str = ""
+    read_at: str | None = None
+    starred_at: str | None = None
+    note_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def is_default(self) -> bool:
+        return not (self.read or self.starred or self.note)
+
+
+DEFAULT_STATE = PaperState()
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something the parser skipped or guessed, with the 1-based line it concerns."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass(slots=True)
+class ParseResult:
+    papers: list[Paper] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)

@@ -1,0 +1,46 @@
+"""Cleaning untrusted text: every title, abstract and note passes through here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except tab and newline, DEL, and the C1 block. ESC is among them, so no
+# escape sequence survives an import. Unicode line/paragraph separators become spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_SEPS = re.compile(r"[\u2028\u2029]")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """Remove control characters (ESC, NUL, BEL, C1 ...); tabs become spaces.
+
+    With ``keep_newlines`` (notes), ``\\n`` survives; otherwise it becomes a space.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _LINE_SEPS.sub(" ", text).replace("\t", " ")
+    if not keep_newlines:
+        text = text.replace("\n", " ")
+    return _CONTROL.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """A single-line field (title, organization): controls removed, spaces collapsed."""
+    return _SPACES.sub(" ", strip_controls(text)).strip()
+
+
+def clean_note(text: str) -> str:
+    """A note keeps its lines; controls go, trailing whitespace is trimmed."""
+    lines = strip_controls(text, keep_newlines=True).split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+def is_blank(text: str) -> bool:
+    """True for text with nothing visible (spaces, zero-width characters, marks only)."""
+    for ch in text:
+        if ch.isspace():
+            continue
+        if unicodedata.category(ch) in ("Cf", "Cc", "Mn", "Me", "Zs", "Zl", "Zp"):
+            continue
+        return False
+    return True
