@@ -1,0 +1,484 @@
+"""The library as the rest of readq sees it: papers, their state, and every change.
+
+``Library`` keeps an in-memory copy for fast reads and sends every change to the
+:mod:`readq.store` as a field-level delta applied to what is on disk, so a change made
+by another readq process in the meantime is kept, never overwritten.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tinydb.table import Document, Table
+
+from readq import ids, paths
+from readq.errors import AmbiguousIdError, CorruptFileError, UnknownIdError, UsageError
+from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
+from readq.store import (
+    ABSTRACTS,
+    CATALOG,
+    STATE,
+    Store,
+    all_shards,
+    doc_id,
+    shard_name,
+)
+from readq.text import clean_note
+
+STATE_FIELDS = ("read", "starred", "note")
+_STAMP = {"read": "read_at", "starred": "starred_at", "note": "note_at"}
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(ts: datetime) -> str:
+    return ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One user action: per paper, the fields it set, before and after.
+
+    Undo applies ``before``, redo applies ``after``; both are deltas, so undoing a star
+    does not revert a note another process wrote meanwhile.
+    """
+
+    before: dict[str, dict[str, Any]]
+    after: dict[str, dict[str, Any]]
+    label: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.after)
+
+    def __bool__(self) -> bool:
+        return any(self.before[k] != self.after[k] for k in self.after)
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    known: int = 0
+    updated: int = 0
+    duplicates: int = 0  # repeats within the input itself
+    new_ids: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.new + self.known + self.updated
+
+
+# -- documents <-> models ----------------------------------------------------------------
+
+
+def _opt_int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def entry_from_doc(doc: Mapping[str, Any], where: Path) -> Entry:
+    pid, title = doc.get("id"), doc.get("title")
+    if not isinstance(pid, str) or not isinstance(title, str):
+        raise CorruptFileError(where, "a paper is missing its id or title")
+    links = doc.get("links") or []
+    return Entry(
+        id=pid,
+        title=title,
+        authors=_opt_int(doc.get("authors")),
+        organization=_opt_str(doc.get("organization")),
+        published=_opt_str(doc.get("published")),
+        upvotes=_opt_int(doc.get("upvotes")),
+        links=tuple(x for x in links if isinstance(x, str)) if isinstance(links, list) else (),
+        first_seen=_opt_str(doc.get("first_seen")) or "",
+        last_seen=_opt_str(doc.get("last_seen")) or "",
+    )
+
+
+def entry_to_doc(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "authors": entry.authors,
+        "organization": entry.organization,
+        "published": entry.published,
+        "upvotes": entry.upvotes,
+        "links": list(entry.links),
+        "first_seen": entry.first_seen,
+        "last_seen": entry.last_seen,
+    }
+
+
+def state_from_doc(doc: Mapping[str, Any], where: Path) -> PaperState:
+    read, starred, note = doc.get("read", False), doc.get("starred", False), doc.get("note", "")
+    if not isinstance(read, bool) or not isinstance(starred, bool) or not isinstance(note, str):
+        raise CorruptFileError(where, f"paper {doc.get('id')!r} has a malformed read/starred/note")
+    return PaperState(
+        read=read,
+        starred=starred,
+        note=note,
+        read_at=_opt_str(doc.get("read_at")),
+        starred_at=_opt_str(doc.get("starred_at")),
+        note_at=_opt_str(doc.get("note_at")),
+        updated_at=_opt_str(doc.get("updated_at")),
+    )
+
+
+def state_to_doc(pid: str, title: str, state: PaperState) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "title": title,  # a snapshot, so notes still make sense if the catalog is lost
+        "read": state.read,
+        "starred": state.starred,
+        "note": state.note,
+        "read_at": state.read_at,
+        "starred_at": state.starred_at,
+        "note_at": state.note_at,
+        "updated_at": state.updated_at,
+    }
+
+
+def merge_paper(old: Paper, new: Paper) -> Paper:
+    """Two copies of one paper in the same input: later metadata wins, gaps are filled."""
+    return replace(
+        old,
+        abstract=old.abstract or new.abstract,
+        authors=new.authors if new.authors is not None else old.authors,
+        organization=new.organization or old.organization,
+        published=new.published or old.published,
+        upvotes=new.upvotes if new.upvotes is not None else old.upvotes,
+        links=tuple(dict.fromkeys(old.links + new.links)),
+    )
+
+
+class Library:
+    """Papers, per-paper state, and the operations a user performs on them."""
+
+    def __init__(self, store: Store, *, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.clock = clock
+        self.entries: dict[str, Entry] = {}
+        self.states: dict[str, PaperState] = {}
+        self._abstracts: dict[str, str] = {}
+        self._abstract_shards: set[str] = set()
+        self._signatures: dict[str, tuple[int, int, int] | None] = {}
+        self._sorted_ids: list[str] | None = None
+        self._io = threading.RLock()
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | Path | None = None,
+        *,
+        clock: Clock = utc_now,
+        lock_timeout: float | None = None,
+        catalog_prefix: str | None = None,
+    ) -> Library:
+        """Load the catalog (without abstracts) and all state.
+
+        With ``catalog_prefix`` only the catalog shard for that id prefix is loaded:
+        enough for a CLI command that names papers by id.
+        """
+        store = Store(paths.data_dir(data_dir))
+        if lock_timeout is not None:
+            store.lock_timeout = lock_timeout
+        lib = cls(store, clock=clock)
+        store.check_meta()
+        if store.needs_recovery():
+            store.recover()
+        shards = all_shards(CATALOG)
+        if catalog_prefix:
+            shards = [shard_name(CATALOG, catalog_prefix)]
+        for rel in shards:
+            lib._load_catalog_shard(rel)
+        for rel in all_shards(STATE):
+            lib._load_state_shard(rel)
+        return lib
+
+    def _load_catalog_shard(self, rel: str) -> set[str]:
+        self._signatures[rel] = self.store.signature(rel)
+        where = self.store.root / rel
+        seen: set[str] = set()
+        for doc in self.store.read_docs(rel).values():
+            entry = entry_from_doc(doc, where)
+            self.entries[entry.id] = entry
+            seen.add(entry.id)
+        self._sorted_ids = None
+        return seen
+
+    def _load_state_shard(self, rel: str) -> set[str]:
+        self._signatures[rel] = self.store.signature(rel)
+        where = self.store.root / rel
+        prefix = rel.rsplit("/", 1)[1][:2]
+        fresh: dict[str, PaperState] = {}
+        for doc in self.store.read_docs(rel).values():
+            state = state_from_doc(doc, where)
+            fresh[str(doc.get("id"))] = state
+        stale = [k for k in self.states if k.startswith(prefix) and k not in fresh]
+        changed = {k for k in stale}
+        for k in stale:
+            del self.states[k]
+        for k, v in fresh.items():
+            if self.states.get(k) != v:
+                changed.add(k)
+            self.states[k] = v
+        return changed
+
+    # -- reading ------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def state(self, pid: str) -> PaperState:
+        return self.states.get(pid, DEFAULT_STATE)
+
+    def abstract(self, pid: str) -> str:
+        """The abstract of one paper, loading its shard on first use (thread-safe)."""
+        rel = shard_name(ABSTRACTS, pid)
+        with self._io:
+            if rel not in self._abstract_shards:
+                self._load_abstract_shard(rel)
+            return self._abstracts.get(pid, "")
+
+    def _load_abstract_shard(self, rel: str) -> None:
+        docs = self.store.read_docs(rel)
+        for doc in docs.values():
+            pid, text = doc.get("id"), doc.get("abstract")
+            if isinstance(pid, str) and isinstance(text, str):
+                self._abstracts[pid] = text
+        self._abstract_shards.add(rel)
+        self._signatures[rel] = self.store.signature(rel)
+
+    def abstracts(self) -> dict[str, str]:
+        """Every abstract (loads the remaining shards; meant for a background thread)."""
+        with self._io:
+            for rel in all_shards(ABSTRACTS):
+                if rel not in self._abstract_shards:
+                    self._load_abstract_shard(rel)
+            return dict(self._abstracts)
+
+    def resolve(self, prefix: str) -> str:
+        """The one paper id starting with ``prefix`` (like git's abbreviated hashes)."""
+        p = prefix.strip().lower()
+        if not ids.is_id_prefix(p):
+            raise UsageError(f"{prefix!r} is not a paper id (ids are hex, e.g. 3f2a9c1d)")
+        matches = [pid for pid in self.entries if pid.startswith(p)]
+        if not matches:
+            raise UnknownIdError(f"no paper with id {prefix!r}; 'readq list' shows the ids")
+        if len(matches) > 1:
+            shown = ", ".join(sorted(matches)[:4])
+            raise AmbiguousIdError(
+                f"id {prefix!r} is ambiguous: {len(matches)} papers match ({shown}"
+                f"{', ...' if len(matches) > 4 else ''}); give more characters"
+            )
+        return matches[0]
+
+    # -- changing state -----------------------------------------------------------------
+
+    def update(self, changes: Mapping[str, Mapping[str, Any]], label: str = "") -> Change:
+        """Set fields (read/starred/note) of several papers in one atomic transaction."""
+        for pid, fields in changes.items():
+            bad = set(fields) - set(STATE_FIELDS)
+            if bad:
+                raise ValueError(f"unknown state fields {sorted(bad)}")
+            if pid not in self.entries and pid not in self.states:
+                raise UnknownIdError(f"no paper with id {pid!r}")
+        now = iso(self.clock())
+        before: dict[str, dict[str, Any]] = {}
+        after: dict[str, dict[str, Any]] = {}
+        by_shard: dict[str, list[str]] = {}
+        for pid in changes:
+            by_shard.setdefault(shard_name(STATE, pid), []).append(pid)
+        fresh: dict[str, PaperState] = {}
+        with self.store.transaction() as txn:
+            for rel, pids in by_shard.items():
+                table = txn.table(rel)
+                where = self.store.root / rel
+                puts: dict[int, dict[str, Any]] = {}
+                drops: list[int] = []
+                for pid in pids:
+                    doc = table.get(doc_id=doc_id(pid))
+                    old = state_from_doc(doc, where) if isinstance(doc, Mapping) else DEFAULT_STATE
+                    fields = dict(changes[pid])
+                    if "note" in fields:
+                        fields["note"] = clean_note(str(fields["note"]))
+                    before[pid] = {f: getattr(old, f) for f in fields}
+                    after[pid] = dict(fields)
+                    new = old
+                    for f, value in fields.items():
+                        if getattr(old, f) != value:
+                            new = replace(new, **{f: value, _STAMP[f]: now if value else None})
+                    if new != old:
+                        new = replace(new, updated_at=now)
+                    fresh[pid] = new
+                    if new == old:
+                        continue
+                    if isinstance(doc, Mapping):
+                        drops.append(doc_id(pid))
+                    if not new.is_default:
+                        title = self.entries[pid].title if pid in self.entries else ""
+                        puts[doc_id(pid)] = state_to_doc(pid, title, new)
+                _replace_docs(table, drops, puts)
+            written = [str(p.relative_to(self.store.root)) for p in txn.written]
+        for rel in written:
+            self._signatures[rel] = self.store.signature(rel)
+        for pid, st in fresh.items():
+            if st.is_default:
+                self.states.pop(pid, None)
+            else:
+                self.states[pid] = st
+        return Change(before, after, label)
+
+    def set_field(self, pids: Iterable[str], name: str, value: Any, label: str = "") -> Change:
+        return self.update({pid: {name: value} for pid in pids}, label)
+
+    def set_note(self, pid: str, text: str) -> Change:
+        return self.update({pid: {"note": text}}, "note")
+
+    def undo(self, change: Change) -> Change:
+        return self.update(change.before, f"undo {change.label}".strip())
+
+    def redo(self, change: Change) -> Change:
+        return self.update(change.after, change.label)
+
+    # -- importing ----------------------------------------------------------------------
+
+    def import_papers(self, papers: Iterable[Paper]) -> ImportReport:
+        """Add papers: each paper once, known papers keep their state and gain metadata."""
+        report = ImportReport()
+        incoming: dict[str, Paper] = {}
+        for paper in papers:
+            if paper.id in incoming:
+                report.duplicates += 1
+                incoming[paper.id] = merge_paper(incoming[paper.id], paper)
+            else:
+                incoming[paper.id] = paper
+        if not incoming:
+            return report
+        now = iso(self.clock())
+        by_shard: dict[str, list[Paper]] = {}
+        for paper in incoming.values():
+            by_shard.setdefault(shard_name(CATALOG, paper.id), []).append(paper)
+        results: dict[str, Entry] = {}
+        with self.store.transaction() as txn:
+            for rel, group in by_shard.items():
+                catalog = txn.table(rel)
+                abstracts = txn.table(shard_name(ABSTRACTS, group[0].id))
+                where = self.store.root / rel
+                puts: dict[int, dict[str, Any]] = {}
+                drops: list[int] = []
+                abstract_puts: dict[int, dict[str, Any]] = {}
+                abstract_drops: list[int] = []
+                for paper in group:
+                    did = doc_id(paper.id)
+                    doc = catalog.get(doc_id=did)
+                    if isinstance(doc, Mapping):
+                        old = entry_from_doc(doc, where)
+                        entry = _merged_entry(old, paper, now)
+                        if replace(entry, last_seen=old.last_seen) != old:
+                            report.updated += 1
+                            report.changed_ids.append(paper.id)
+                        else:
+                            report.known += 1
+                        drops.append(did)
+                        adoc = abstracts.get(doc_id=did)
+                        has_abstract = isinstance(adoc, Mapping) and adoc.get("abstract")
+                        if paper.abstract and not has_abstract:
+                            if adoc is not None:
+                                abstract_drops.append(did)
+                            abstract_puts[did] = {"id": paper.id, "abstract": paper.abstract}
+                    else:
+                        entry = Entry(
+                            id=paper.id, title=paper.title, authors=paper.authors,
+                            organization=paper.organization, published=paper.published,
+                            upvotes=paper.upvotes, links=paper.links, first_seen=now,
+                            last_seen=now,
+                        )
+                        report.new += 1
+                        report.new_ids.append(paper.id)
+                        if abstracts.get(doc_id=did) is not None:
+                            abstract_drops.append(did)
+                        abstract_puts[did] = {"id": paper.id, "abstract": paper.abstract}
+                    puts[did] = entry_to_doc(entry)
+                    results[paper.id] = entry
+                _replace_docs(catalog, drops, puts)
+                _replace_docs(abstracts, abstract_drops, abstract_puts)
+            written = [str(p.relative_to(self.store.root)) for p in txn.written]
+        for rel in written:
+            self._signatures[rel] = self.store.signature(rel)
+        self.entries.update(results)
+        with self._io:
+            for paper in incoming.values():
+                if paper.abstract and not self._abstracts.get(paper.id):
+                    self._abstracts[paper.id] = paper.abstract
+        self._sorted_ids = None
+        return report
+
+    # -- other processes ----------------------------------------------------------------
+
+    def poll(self) -> tuple[set[str], set[str]]:
+        """Reload the shards another process replaced: (ids whose state changed, new/updated entries)."""
+        state_changed: set[str] = set()
+        catalog_changed: set[str] = set()
+        for rel in all_shards(STATE):
+            sig = self.store.signature(rel)
+            if sig != self._signatures.get(rel):
+                state_changed |= self._load_state_shard(rel)
+        for rel in all_shards(CATALOG):
+            sig = self.store.signature(rel)
+            if sig != self._signatures.get(rel):
+                digit = rel.split("/")[1][0]
+                before = {pid: e for pid, e in self.entries.items() if pid.startswith(digit)}
+                for pid in self._load_catalog_shard(rel):
+                    if before.get(pid) != self.entries[pid]:
+                        catalog_changed.add(pid)
+                with self._io:
+                    self._abstract_shards.discard(shard_name(ABSTRACTS, digit))
+        return state_changed, catalog_changed
+
+    # -- convenience --------------------------------------------------------------------
+
+    def iter_entries(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def counts(self) -> dict[str, int]:
+        read = sum(1 for pid, s in self.states.items() if s.read and pid in self.entries)
+        starred = sum(1 for pid, s in self.states.items() if s.starred and pid in self.entries)
+        notes = sum(1 for pid, s in self.states.items() if s.note and pid in self.entries)
+        total = len(self.entries)
+        return {"all": total, "unread": total - read, "read": read, "starred": starred, "notes": notes}
+
+
+def _replace_docs(table: Table, drops: list[int], puts: Mapping[int, dict[str, Any]]) -> None:
+    """Remove and (re)insert documents in two passes: TinyDB rewrites the table per call."""
+    if drops:
+        table.remove(doc_ids=drops)
+    if puts:
+        table.insert_multiple(Document(doc, doc_id=did) for did, doc in puts.items())
+
+
+def _merged_entry(old: Entry, paper: Paper, now: str) -> Entry:
+    """A paper seen again: keep what we had, fill gaps, take the latest upvote count."""
+    return replace(
+        old,
+        authors=old.authors if old.authors is not None else paper.authors,
+        organization=old.organization or paper.organization,
+        published=old.published or paper.published,
+        upvotes=paper.upvotes if paper.upvotes is not None else old.upvotes,
+        links=tuple(dict.fromkeys(old.links + paper.links)),
+        last_seen=now,
+    )

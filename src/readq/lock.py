@@ -1,0 +1,74 @@
+"""An inter-process lock around every write to the library.
+
+``fcntl.flock`` on ``readq.lock`` in the data dir: the kernel drops it when the holder
+dies (even on SIGKILL), so a crashed readq never leaves the library locked. The holder
+writes its PID into the file so a waiter can say who holds it. The file is never
+deleted (deleting a lock file lets two processes lock two different files).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from readq.errors import LockTimeoutError, ReadOnlyError
+
+LOCK_NAME = "readq.lock"
+DEFAULT_TIMEOUT = 10.0
+
+_thread_lock = threading.RLock()  # flock does not exclude threads sharing one fd
+
+
+def _holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        pid = os.read(fd, 32).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return pid if pid.isdigit() else ""
+
+
+@contextlib.contextmanager
+def library_lock(directory: Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
+    """Hold the library's write lock; raise LockTimeoutError after ``timeout`` seconds."""
+    with _thread_lock:
+        path = directory / LOCK_NAME
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+                raise ReadOnlyError(f"cannot write in {directory}: {exc.strerror}") from exc
+            raise
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        pid = _holder(fd)
+                        who = f"another readq (PID {pid})" if pid else "another readq"
+                        raise LockTimeoutError(
+                            f"the library in {directory} is locked by {who} and it did not "
+                            f"let go within {timeout:g} s; nothing was changed. Try again, "
+                            "or stop the other readq"
+                        ) from None
+                    time.sleep(0.02)
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+            try:
+                yield
+            finally:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
