@@ -185,7 +185,9 @@ def test_metadata_line_pluralizes_and_omits_missing_parts() -> None:
 
 
 def test_search_urls_encode_the_title() -> None:
-    assert hf_search_url("S-LoRA: a&b c/d") == "https://huggingface.co/papers?q=S-LoRA%3A+a%26b+c%2Fd"
+    assert (
+        hf_search_url("S-LoRA: a&b c/d") == "https://huggingface.co/papers?q=S-LoRA%3A+a%26b+c%2Fd"
+    )
     assert (
         arxiv_search_url("S-LoRA: a&b")
         == "https://arxiv.org/search/?query=S-LoRA%3A+a%26b&searchtype=title"
