@@ -16,6 +16,7 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point readq (and platformdirs) at a temp dir so tests never touch real data."""
     data = tmp_path / "readq-data"
     monkeypatch.setenv("READQ_DATA_DIR", str(data))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # even a stray default path stays here
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))

@@ -25,7 +25,9 @@ from readq.store import (
     ABSTRACTS,
     CATALOG,
     STATE,
+    TABLES,
     Store,
+    Transaction,
     all_shards,
     doc_id,
     shard_name,
@@ -323,6 +325,7 @@ class Library:
             for rel, pids in by_shard.items():
                 table = txn.table(rel)
                 where = self.store.root / rel
+                _validate(txn, where, STATE, state_from_doc)
                 puts: dict[int, dict[str, Any]] = {}
                 drops: list[int] = []
                 for pid in pids:
@@ -397,6 +400,7 @@ class Library:
                 catalog = txn.table(rel)
                 abstracts = txn.table(shard_name(ABSTRACTS, group[0].id))
                 where = self.store.root / rel
+                _validate(txn, where, CATALOG, entry_from_doc)
                 puts: dict[int, dict[str, Any]] = {}
                 drops: list[int] = []
                 abstract_puts: dict[int, dict[str, Any]] = {}
@@ -479,6 +483,14 @@ class Library:
         notes = sum(1 for pid, s in self.states.items() if s.note and pid in self.entries)
         total = len(self.entries)
         return {"all": total, "unread": total - read, "read": read, "starred": starred, "notes": notes}
+
+
+def _validate(txn: Transaction, where: Path, kind: str,
+              check: Callable[[Mapping[str, Any], Path], object]) -> None:
+    """Refuse to write into a shard whose documents are damaged (never paper over it)."""
+    data = txn.read(where) or {}
+    for doc in data.get(TABLES[kind], {}).values():
+        check(doc, where)
 
 
 def _replace_docs(table: Table, drops: list[int], puts: Mapping[int, dict[str, Any]]) -> None:

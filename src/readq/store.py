@@ -70,7 +70,7 @@ def encode(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def read_json_file(path: Path) -> dict[str, Any] | None:
+def read_json_file(path: Path, *, tinydb_shape: bool = True) -> dict[str, Any] | None:
     """Parse a TinyDB file; None only when it does not exist. Damage raises."""
     try:
         raw = path.read_bytes()
@@ -88,7 +88,10 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
         raise CorruptFileError(path, f"not valid UTF-8 at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
         raise CorruptFileError(path, f"not valid JSON ({exc.msg} at byte {exc.pos})") from None
-    check_shape(path, data)
+    if tinydb_shape:
+        check_shape(path, data)
+    elif not isinstance(data, dict):
+        raise CorruptFileError(path, "expected a JSON object")
     return data  # type: ignore[no-any-return]
 
 
@@ -301,9 +304,14 @@ class Store:
         """
         journal_path = self.root / JOURNAL_FILE
         if journal_path.exists():
-            journal = read_json_file(journal_path)
-            if journal is not None:
-                self._roll_forward(journal)
+            journal = read_json_file(journal_path, tinydb_shape=False)
+            pairs = journal.get("replace") if journal else None
+            if not (isinstance(pairs, list) and all(
+                isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                for p in pairs
+            )):
+                raise CorruptFileError(journal_path, "the commit journal is malformed")
+            self._roll_forward({"replace": pairs})
         if sweep:
             fsutil.remove_quietly(self.root.rglob("*" + fsutil.TMP_SUFFIX))
 
