@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import itertools
@@ -375,6 +376,13 @@ def test_decode_lines_is_independent_of_chunk_boundaries(chunk_size: int, encodi
     data = text.encode(encoding)
     lines = list(decode_lines(io.BytesIO(data), chunk_size=chunk_size))
     assert lines == ["é", "ab", "c", "", "", "d€\U0001f600", "\x0c\u2028x"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_explicit_utf8_encoding_still_drops_the_bom(encoding: str) -> None:
+    data = codecs.BOM_UTF8 + "Title\nAbstract.\n".encode()
+    lines = list(decode_lines(io.BytesIO(data), encoding=encoding, chunk_size=1))
+    assert lines == ["Title", "Abstract."]
 
 
 def test_decode_lines_reads_in_bounded_chunks() -> None:

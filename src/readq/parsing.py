@@ -107,21 +107,24 @@ def _decoded_chunks(
         raise InputError(f"{name} does not look like a text listing (binary data)")
     decoder = codecs.getincrementaldecoder(codec)("strict")
     offset = skip  # absolute offset of the first byte of `data`
-    data = head[skip:]
-    while True:
-        final = not data
+
+    def decode(data: bytes, final: bool) -> str:
         state = decoder.getstate()
         pending = len(state[0]) if isinstance(state, tuple) and isinstance(state[0], bytes) else 0
         try:
-            text = decoder.decode(data, final)
+            return decoder.decode(data, final)
         except UnicodeDecodeError as err:
             raise _decode_error(err, offset - pending + err.start, codec, where) from None
-        if text:
-            yield text
-        if final:
-            return
+
+    # The head goes through in chunk_size pieces too, so every chunk is decoded alike.
+    for start in range(skip, len(head), chunk_size):
+        data = head[start : start + chunk_size]
+        yield decode(data, False)
         offset += len(data)
-        data = stream.read(chunk_size)
+    while data := stream.read(chunk_size):
+        yield decode(data, False)
+        offset += len(data)
+    yield decode(b"", True)
 
 
 def _split_lines(chunks: Iterable[str]) -> Iterator[str]:
@@ -135,9 +138,11 @@ def _split_lines(chunks: Iterable[str]) -> Iterator[str]:
     skip_lf = False
     first = True
     for text in chunks:
+        if not text:
+            continue
         if first:
             first = False
-            if text.startswith("\ufeff"):  # a BOM that the codec left in place
+            if text[0] == "\ufeff":  # a BOM that the codec left in place
                 text = text[1:]
         if skip_lf and text:
             skip_lf = False
@@ -508,7 +513,7 @@ class _Records:
     def _text(self, line: _Line, following: _Line | None) -> Iterator[Paper]:
         text = line.text
         if self.complete:
-            if False:
+            if self.stage == _AFTER_DOT and _dateish(text):
                 self._warn(line.no, f"unrecognised date {text!r} ignored")
                 yield self._paper()
                 return
