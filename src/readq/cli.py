@@ -375,6 +375,41 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from readq import backup
+    from readq.store import Store
+
+    store = Store(paths.data_dir(args.data_dir))
+    if args.list:
+        backups = backup.list_backups(store)
+        if not backups:
+            _out(f"no backups yet in {store.root / backup.BACKUP_DIR}", file=sys.stderr)
+            return EX_NOTFOUND
+        for b in backups:
+            _out(f"{b.label}  {b.path}")
+        return 0
+    source = Path(args.file) if args.file else None
+    chosen = backup.restore(store, source)
+    _out(f"Restored read/starred/note state from {chosen.path.name} "
+         f"({chosen.papers} papers); the previous state was backed up first.")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from readq import backup
+    from readq.store import Store
+
+    findings = backup.doctor(Store(paths.data_dir(args.data_dir)))
+    for f in findings:
+        _out(("ok    " if f.ok else "PROBLEM ") + f.text)
+    bad = [f for f in findings if not f.ok]
+    if bad:
+        _out(f"{len(bad)} problem{'s' if len(bad) != 1 else ''} found; see docs/data.md "
+             "('When something goes wrong')", file=sys.stderr)
+        return 65
+    return 0
+
+
 def cmd_path(args: argparse.Namespace) -> int:
     _out(str(paths.data_dir(args.data_dir)))
     return 0
@@ -490,6 +525,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("stats", cmd_stats, "count papers by state")
     sp.add_argument("--json", action="store_true")
 
+    sp = add("restore", cmd_restore, "restore read/starred/note state from a backup")
+    sp.add_argument("file", nargs="?", metavar="FILE", help="a backup file (default: the newest)")
+    sp.add_argument("--list", action="store_true", help="list the backups, newest first")
+
+    add("doctor", cmd_doctor, "check the library files and report problems (changes nothing)")
     add("path", cmd_path, "print where the library lives")
     return p
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tinydb.table import Document, Table
 
@@ -192,6 +192,8 @@ class Library:
         self._state_shard_ids: dict[str, set[str]] = {}
         self._sorted_ids: list[str] | None = None
         self._io = threading.RLock()
+        self._daily_checked = False
+        self.warnings: list[str] = []  # non-fatal problems for the UI to show
 
     # -- opening ------------------------------------------------------------------------
 
@@ -322,6 +324,7 @@ class Library:
             by_shard.setdefault(shard_name(STATE, pid), []).append(pid)
         fresh: dict[str, PaperState] = {}
         with self.store.transaction() as txn:
+            self._backup_if_due(len(changes) > 1 and "pre-bulk")
             for rel, pids in by_shard.items():
                 table = txn.table(rel)
                 where = self.store.root / rel
@@ -376,6 +379,25 @@ class Library:
     def redo(self, change: Change) -> Change:
         return self.update(change.after, change.label)
 
+    def _backup_if_due(self, kind: str | Literal[False]) -> None:
+        """Inside a transaction: a backup before bulk changes and imports, and daily.
+
+        A damaged state file is never backed up; the change itself will then refuse to
+        touch the damaged shard, or go ahead if the damage is elsewhere.
+        """
+        from readq import backup
+
+        try:
+            if kind:
+                backup.take_backup(self.store, kind, now=self.clock(), locked=True)
+            elif not self._daily_checked:
+                backup.take_backup(self.store, "daily", now=self.clock(), locked=True)
+            self._daily_checked = True
+        except CorruptFileError:
+            pass
+        except OSError as exc:
+            self.warnings.append(f"could not write a backup ({exc.strerror or exc})")
+
     # -- importing ----------------------------------------------------------------------
 
     def import_papers(self, papers: Iterable[Paper]) -> ImportReport:
@@ -396,6 +418,7 @@ class Library:
             by_shard.setdefault(shard_name(CATALOG, paper.id), []).append(paper)
         results: dict[str, Entry] = {}
         with self.store.transaction() as txn:
+            self._backup_if_due("pre-import")
             for rel, group in by_shard.items():
                 catalog = txn.table(rel)
                 abstracts = txn.table(shard_name(ABSTRACTS, group[0].id))
