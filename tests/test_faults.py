@@ -1,0 +1,252 @@
+"""Fault tests: SIGKILL at random points, a lock held by a stopped process, failing I/O.
+
+``READQ_KILL_ROUNDS`` sets the number of kills (default 200, as CI runs it); the
+``slow`` marker runs a heavier version (``pytest -m slow``).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from readq import fsutil
+from readq import store as store_mod
+from readq.errors import LockTimeoutError, StoreWriteError
+from readq.ids import paper_id
+from readq.library import Library
+from readq.models import Paper
+
+WRITER = r"""
+import sys
+from readq.ids import paper_id
+from readq.library import Library
+from readq.models import Paper
+
+data, start = sys.argv[1], int(sys.argv[2])
+lib = Library.open(data)
+ids = sorted(lib.entries)
+out = sys.stdout
+i = start
+while True:
+    pid = ids[i % len(ids)]
+    kind = i % 4
+    if kind == 0:
+        value = i % 8 == 0
+        out.write(f"try star {pid} {value}\n"); out.flush()
+        lib.set_field([pid], "starred", value)
+        out.write(f"ok star {pid} {value}\n"); out.flush()
+    elif kind in (1, 2):
+        note = f"note {i} " + "x" * (i * 37 % 900)  # notes that grow and shrink
+        out.write(f"try note {pid} {i}\n"); out.flush()
+        lib.set_note(pid, note)
+        out.write(f"ok note {pid} {i}\n"); out.flush()
+    else:
+        batch = [Paper(paper_id(f"batch {i} paper {k}"), f"batch {i} paper {k}", "abstract " * 50)
+                 for k in range(12)]
+        out.write(f"try import {i}\n"); out.flush()
+        lib.import_papers(batch)
+        out.write(f"ok import {i}\n"); out.flush()
+    i += 1
+"""
+
+
+def _seed_library(data_dir: Path) -> None:
+    Library.open(data_dir).import_papers(
+        [Paper(paper_id(f"Seed paper {k}"), f"Seed paper {k}", "abstract") for k in range(40)]
+    )
+
+
+def _check(data_dir: Path, log: list[str], expected: dict[str, object]) -> None:
+    """Every change reported saved is on disk (or a later attempted one); imports are whole."""
+    lib = Library.open(data_dir)  # raises if any file is damaged
+    assert not list(data_dir.rglob("*" + fsutil.TMP_SUFFIX))
+    attempted: dict[tuple[str, str], list[str]] = {}
+    for line in log:
+        parts = line.split()
+        if len(parts) < 3:
+            continue  # a line cut by the kill
+        status, kind, *rest = parts
+        if kind == "import":
+            batch = rest[0]
+            present = [paper_id(f"batch {batch} paper {k}") in lib.entries for k in range(12)]
+            assert all(present) or not any(present), f"import {batch} half applied"
+            if status == "ok":
+                assert all(present), f"import {batch} reported saved but missing"
+            continue
+        pid, value = rest[0], rest[1]
+        if status == "ok":
+            expected[f"{kind} {pid}"] = value
+            attempted[(kind, pid)] = []
+        else:
+            attempted.setdefault((kind, pid), []).append(value)
+            expected.setdefault(f"{kind} {pid}", "" if kind == "note" else "False")
+    for key, value in expected.items():
+        kind, pid = key.split()
+        st = lib.state(pid)
+        actual = str(st.starred) if kind == "star" else (st.note.split()[1] if st.note else "")
+        allowed = {str(value), *attempted.get((kind, pid), [])}
+        assert actual in allowed, f"{key}: disk has {actual!r}, saved was {value!r}"
+        expected[key] = actual  # an unreported write that landed is the new baseline
+
+
+def _kill_rounds(data_dir: Path, rounds: int) -> None:
+    _seed_library(data_dir)
+    rng = random.Random(1234)
+    expected: dict[str, object] = {}
+    step = 0
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for _ in range(rounds):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(data_dir), str(step)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        # wait until it has started writing, then kill at a random moment
+        first = proc.stdout.readline() if proc.stdout else ""
+        time.sleep(rng.uniform(0.0, 0.04))
+        proc.send_signal(signal.SIGKILL)
+        rest, err = proc.communicate(timeout=30)
+        log = [first, *rest.splitlines()]
+        assert proc.returncode == -signal.SIGKILL, err
+        _check(data_dir, log, expected)
+        step += max(1, sum(1 for x in log if x.startswith("ok")))
+
+
+def test_sigkill_at_random_points_never_damages_or_loses_saved_changes(tmp_path: Path) -> None:
+    _kill_rounds(tmp_path / "lib", int(os.environ.get("READQ_KILL_ROUNDS", "200")))
+
+
+@pytest.mark.slow
+def test_sigkill_heavy(tmp_path: Path) -> None:
+    _kill_rounds(tmp_path / "lib", 1000)
+
+
+TOGGLER = r"""
+import sys
+from readq.library import Library
+lib = Library.open(sys.argv[1])
+pid, n = sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    st = lib.update({pid: {"starred": not lib.states.get(pid) or not lib.states[pid].starred}})
+print("done")
+"""
+
+NOTER = r"""
+import sys
+from readq.ids import paper_id
+from readq.library import Library
+lib = Library.open(sys.argv[1])
+tag, n = sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    lib.set_note(paper_id(f"Paper {tag} {i}"), f"{tag} note {i}")
+print("done")
+"""
+
+
+def test_two_processes_toggling_and_noting_at_once_end_exact(tmp_path: Path) -> None:
+    data = tmp_path / "lib"
+    papers = [Paper(paper_id(f"Paper {t} {i}"), f"Paper {t} {i}", "abs")
+              for t in ("a", "b") for i in range(300)]
+    papers += [Paper(paper_id(t), t, "abs") for t in ("Toggle A", "Toggle B")]
+    Library.open(data).import_papers(papers)
+    a, b = paper_id("Toggle A"), paper_id("Toggle B")
+    procs = [
+        subprocess.Popen([sys.executable, "-c", TOGGLER, str(data), a, "1000"],
+                         stdout=subprocess.PIPE, text=True),
+        subprocess.Popen([sys.executable, "-c", TOGGLER, str(data), b, "1000"],
+                         stdout=subprocess.PIPE, text=True),
+        subprocess.Popen([sys.executable, "-c", NOTER, str(data), "a", "300"],
+                         stdout=subprocess.PIPE, text=True),
+        subprocess.Popen([sys.executable, "-c", NOTER, str(data), "b", "300"],
+                         stdout=subprocess.PIPE, text=True),
+    ]
+    outs = [p.communicate(timeout=600)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0]
+    assert all(o.strip() == "done" for o in outs)
+    lib = Library.open(data)
+    # 1000 toggles each from unstarred: even count, so both end unstarred
+    assert not lib.state(a).starred and not lib.state(b).starred
+    notes = {pid: st.note for pid, st in lib.states.items() if st.note}
+    assert len(notes) == 600
+    assert notes[paper_id("Paper a 299")] == "a note 299"
+
+
+HOLDER = r"""
+import sys, time
+from pathlib import Path
+from readq.lock import library_lock
+with library_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_lock_held_by_a_stopped_process_times_out_naming_it(tmp_path: Path) -> None:
+    data = tmp_path / "lib"
+    _seed_library(data)
+    before = {p: p.read_bytes() for p in data.rglob("*.json")}
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(data)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout and holder.stdout.readline().strip() == "locked"
+        os.kill(holder.pid, signal.SIGSTOP)
+        lib = Library.open(data, lock_timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(LockTimeoutError, match=f"PID {holder.pid}"):
+            lib.set_field([next(iter(lib.entries))], "starred", True)
+        assert time.monotonic() - started < 5
+        assert {p: p.read_bytes() for p in data.rglob("*.json")} == before
+    finally:
+        os.kill(holder.pid, signal.SIGCONT)
+        holder.kill()
+        holder.wait()
+    # once the holder is gone the lock is free again (the kernel released it)
+    Library.open(data).set_field([next(iter(Library.open(data).entries))], "starred", True)
+
+
+@pytest.mark.parametrize("fail_at", range(1, 7))
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EIO, errno.EROFS])
+def test_io_error_at_each_step_of_a_write_leaves_the_old_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int, err: int
+) -> None:
+    """Fail the Nth file-system call of a write; old bytes stay, memory matches disk."""
+    data = tmp_path / "lib"
+    lib = Library.open(data)
+    lib.import_papers([Paper(paper_id(f"P{i}"), f"P{i}", "abs") for i in range(3)])
+    pid = paper_id("P1")
+    lib.set_note(pid, "the old note")
+    before = {p: p.read_bytes() for p in data.rglob("*.json")}
+
+    calls = {"n": 0}
+
+    def wrap(real):  # type: ignore[no-untyped-def]
+        def fn(*a, **k):  # type: ignore[no-untyped-def]
+            calls["n"] += 1
+            if calls["n"] == fail_at:
+                raise OSError(err, os.strerror(err))
+            return real(*a, **k)
+        return fn
+
+    with monkeypatch.context() as m:
+        for name in ("fsync", "replace", "fdopen", "chmod"):
+            m.setattr(store_mod.os, name, wrap(getattr(os, name)))
+        m.setattr(fsutil.tempfile, "mkstemp", wrap(fsutil.tempfile.mkstemp))
+        try:
+            lib.set_note(pid, "the new note " * 50)
+            saved = True
+        except StoreWriteError as exc:
+            saved = False
+            assert "NOT saved" in str(exc)
+    fresh = Library.open(data)
+    assert fresh.state(pid).note == lib.state(pid).note  # memory matches disk
+    if not saved:
+        assert fresh.state(pid).note == "the old note"
+        assert {p: p.read_bytes() for p in data.rglob("*.json")} == before
+    assert not list(data.rglob("*" + fsutil.TMP_SUFFIX))
