@@ -302,3 +302,56 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
         "sys.exit(1 if 'textual' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_devices_and_huge_files_are_refused_without_hanging(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path
+) -> None:
+    code, _, err = run(capsys, "add", "/dev/zero")
+    assert code == 66 and "not a regular file" in err
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as f:  # sparse: costs no disk
+        f.truncate(300 * 2**20)
+    code, _, err = run(capsys, "add", str(huge))
+    assert code == 65 and "refused" in err
+    assert not data_dir.exists()
+
+
+def test_truncated_last_paper_imports_the_complete_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cut = tmp_path / "cut.txt"
+    cut.write_text(LISTING + "\nA Title Whose Abstract Never Came\n", encoding="utf-8")
+    code, out, err = run(capsys, "add", str(cut))
+    assert code == 0 and "3 new" in out
+    assert "warning" in err and "cut.txt" in err
+
+
+HOSTILE = [
+    "[bold]x", "A [/] B", "Foo [/", "[@click=app.quit]Q[/]", "[link=javascript:alert(1)]x[/link]",
+    "Esc \x1b[2J clear \x1b]52;c;ZWNobw==\x07 osc", "Nul\x00 and bell\x07", "👩‍🔬 scientist",
+    "مرحبا RTL עברית", "cafe\u0301 combining", "Long " + "x" * 5000,
+]
+
+
+def test_hostile_titles_import_without_controls_and_export_literally(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    body = "\n\n".join(f"{t}\n\nAn abstract about item {i} that is long enough to read." for i, t
+                       in enumerate(HOSTILE))
+    src = tmp_path / "hostile.txt"
+    src.write_text(body, encoding="utf-8")
+    code, out, err = run(capsys, "add", str(src))
+    assert code == 0, err
+    lib = Library.open()
+    titles = [e.title for e in lib.entries.values()]
+    assert len(titles) == len(HOSTILE)
+    assert not any(ch in t for t in titles for ch in "\x1b\x00\x07")
+    assert "[@click=app.quit]Q[/]" in titles and "A [/] B" in titles
+    run(capsys, "star", "--all")
+    code, text, _ = run(capsys, "export")
+    tokens = MarkdownIt("commonmark").parse(text)
+    inline = [c for t in tokens for c in (t.children or [])]
+    assert not [x for x in tokens + inline if x.type.startswith("html")]
+    links = [c for c in inline if c.type == "link_open"]
+    assert len(links) == 2 * len(HOSTILE)  # only the two search links per paper

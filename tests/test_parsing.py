@@ -461,6 +461,13 @@ def test_binary_data_is_rejected(data: bytes, tmp_path: Path) -> None:
     assert str(info.value) == f"{path} does not look like a text listing (binary data)"
 
 
+def test_a_stray_nul_in_a_real_listing_is_stripped_not_binary() -> None:
+    data = (LISTINGS / "hostile.txt").read_bytes().replace(b"[bold]", b"[bo\x00ld]", 1)
+    papers = parse_bytes(data).papers
+    assert len(papers) == 7
+    assert not any("\x00" in p.title + p.abstract for p in papers)
+
+
 def test_text_with_a_few_escape_sequences_is_not_binary() -> None:
     data = (LISTINGS / "hostile.txt").read_bytes()
     assert b"\x1b" in data
