@@ -181,6 +181,12 @@ def test_a_damaged_state_file_is_never_read_as_empty_nor_overwritten(
     with pytest.raises(CorruptFileError) as err:
         Library.open()
     assert str(shard) in str(err.value)
+    kept = list(shard.parent.glob(shard.name + ".corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damage
+    assert "kept as" in str(err.value) and "readq restore" in str(err.value)
+    with pytest.raises(CorruptFileError):
+        Library.open()
+    assert len(list(shard.parent.glob(shard.name + ".corrupt-*"))) == 1  # kept once
     with pytest.raises(CorruptFileError):
         lib.set_field([a], "read", True)  # a write must not replace the damaged file
     assert shard.read_bytes() == damage

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from tinydb.table import Document, Table
 
-from readq import ids, paths
+from readq import fsutil, ids, paths
 from readq.errors import AmbiguousIdError, CorruptFileError, UnknownIdError, UsageError
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
 from readq.store import (
@@ -165,6 +165,31 @@ def merge_paper(old: Paper, new: Paper) -> Paper:
     )
 
 
+def _kept_aside(exc: CorruptFileError) -> CorruptFileError:
+    """Copy a damaged file's bytes aside (once per distinct content) before reporting it.
+
+    The damaged file itself stays where it is, untouched; the copy survives whatever the
+    user or a restore does next.
+    """
+    path = Path(str(exc.path))
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return exc
+    for old in path.parent.glob(path.name + ".corrupt-*"):
+        try:
+            if old.read_bytes() == raw:
+                return CorruptFileError(path, exc.reason, kept_as=old)
+        except OSError:
+            continue
+    aside = path.with_name(f"{path.name}.corrupt-{utc_now().strftime('%Y%m%dT%H%M%SZ')}")
+    try:
+        fsutil.atomic_write_bytes(aside, raw)
+    except OSError:
+        return exc
+    return CorruptFileError(path, exc.reason, kept_as=aside)
+
+
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Loading creates ~10 objects per paper and none of them are garbage: the cyclic
@@ -214,6 +239,13 @@ class Library:
         store = Store(paths.data_dir(data_dir))
         if lock_timeout is not None:
             store.lock_timeout = lock_timeout
+        try:
+            return cls._load(store, clock, catalog_prefix)
+        except CorruptFileError as exc:
+            raise _kept_aside(exc) from None
+
+    @classmethod
+    def _load(cls, store: Store, clock: Clock, catalog_prefix: str | None) -> Library:
         lib = cls(store, clock=clock)
         store.check_meta()
         if store.needs_recovery():
