@@ -263,7 +263,8 @@ class Store:
         then a journal naming them is written atomically, then the renames; a crash
         after the journal is rolled forward by :meth:`_recover` on the next start.
         """
-        payloads = {path: encode(data) for path, data in files.items()}
+        # Write through symlinks (a data file linked into a synced folder stays linked).
+        payloads = {Path(os.path.realpath(path)): encode(data) for path, data in files.items()}
         temps: dict[Path, Path] = {}
         try:
             for path, payload in payloads.items():
