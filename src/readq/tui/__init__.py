@@ -1,0 +1,1 @@
+"""The terminal UI (Textual). Only ``readq`` and ``readq demo`` import this package."""

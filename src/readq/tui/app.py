@@ -1,0 +1,185 @@
+"""The Textual application: wiring, process lifecycle, and ``run_app`` for the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from readq import paths
+from readq.errors import ReadqError
+from readq.library import Library
+from readq.search import SearchIndex
+from readq.tui.commands import ReadqCommands
+from readq.tui.queue import History
+
+T = TypeVar("T")
+
+
+class Store:
+    """Runs every library operation on one background thread, in submission order.
+
+    One thread means the writes reach the store in the order the keys were pressed, and
+    the library's in-memory maps are only ever changed by that thread.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1,
+                                                           thread_name_prefix="readq-store")
+        self.pending = 0
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+        self.pending += 1
+        fut = self._pool.submit(fn, *args)
+        fut.add_done_callback(self._done)
+        return fut
+
+    def _done(self, _fut: object) -> None:
+        self.pending -= 1
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.wrap_future(self.submit(fn, *args))
+
+    def shutdown(self) -> None:
+        """Wait for the writes already queued (quitting never drops a change)."""
+        self._pool.shutdown(wait=True)
+
+
+class ReadqApp(App[int]):
+    """readq's reading queue."""
+
+    CSS_PATH = "readq.tcss"
+    TITLE = "readq"
+    COMMANDS = App.COMMANDS | {ReadqCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit readq (every change is already saved)"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help",
+                tooltip="All keys and screens"),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        demo: bool = False,
+        today: Callable[[], dt.date] = dt.date.today,
+        poll_interval: float = 2.0,
+        home: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.store = Store(library)
+        self.index = SearchIndex()
+        self.history = History()
+        self.demo = demo
+        self.today = today
+        self.poll_interval = poll_interval
+        self.home = home
+        self._signals: list[int] = []
+        self.crash_log: Path | None = None
+        if demo:
+            self.sub_title = "demo library (your own library is untouched)"
+
+    def get_default_screen(self) -> Screen[Any]:
+        from readq.tui.screens.main import MainScreen
+
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, self._on_signal, sig)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+                continue
+            self._signals.append(sig)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in self._signals:
+            loop.remove_signal_handler(sig)
+        self._signals.clear()
+        self.store.shutdown()
+
+    def _on_signal(self, sig: int) -> None:
+        """SIGTERM/SIGHUP: save a note being edited, then leave cleanly (128+sig)."""
+        self.save_note_draft()
+        self.exit(return_code=128 + sig)
+
+    def save_note_draft(self) -> None:
+        from readq.tui.screens.note_editor import NoteEditor
+
+        for screen in self.screen_stack:
+            if isinstance(screen, NoteEditor) and screen.changed:
+                try:
+                    self.store.submit(self.library.set_note, screen.paper_id,
+                                      screen.text).result(timeout=10)
+                except Exception:  # noqa: BLE001 - leaving anyway; the crash log is for bugs
+                    pass
+
+    def action_help(self) -> None:
+        from readq.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: write a private crash log, then let Textual exit."""
+        self.crash_log = write_crash_log(error)
+        super()._handle_exception(error)
+
+
+def write_crash_log(error: BaseException) -> Path | None:
+    """The traceback (which may quote note text) in the user log dir, mode 0600."""
+    try:
+        folder = paths.log_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = folder / f"crash-{stamp}-{os.getpid()}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("".join(traceback.format_exception(type(error), error,
+                                                       error.__traceback__)))
+        return path
+    except OSError:
+        return None
+
+
+def run_app(data_dir: Path, *, demo: bool = False) -> int:
+    """Open the library at ``data_dir`` and run the reading queue; return the exit code."""
+    try:
+        library = Library.open(data_dir)
+    except ReadqError as err:
+        print(f"readq: {err}", file=sys.stderr)
+        return err.exit_code
+    app = ReadqApp(library, demo=demo)
+    try:
+        app.run()
+    except Exception as err:  # noqa: BLE001 - Textual already restored the terminal
+        log = write_crash_log(err)
+        print(f"readq: unexpected error: {err}", file=sys.stderr)
+        if log:
+            print(f"readq: details were written to {log}", file=sys.stderr)
+        return 1
+    if app.crash_log is not None:
+        print(f"readq: an unexpected error stopped readq; details in {app.crash_log}",
+              file=sys.stderr)
+    return app.return_code or 0

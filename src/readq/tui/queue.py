@@ -1,0 +1,196 @@
+"""The reading queue's pure logic: view rows, counts, undo history, formatting, keys.
+
+Nothing here imports Textual, so it is unit-testable and reusable; the widgets and
+screens only wire it to the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from readq.library import Change
+from readq.models import DEFAULT_STATE, Entry, PaperState
+from readq.text import strip_controls
+from readq.views import SORT_LABELS, SORTS, View, sorted_ids
+
+VIEWS = (View.INBOX, View.STARRED, View.READ, View.ALL)
+BULK_CONFIRM_OVER = 5
+"""Bulk actions on more papers than this ask first."""
+
+
+class Orders:
+    """Every id of the catalog sorted once per sort order, so that switching views is a
+    single pass over a presorted list instead of a sort of 100,000 entries."""
+
+    def __init__(self, entries: Mapping[str, Entry]) -> None:
+        self._entries = entries
+        self._cache: dict[str, list[str]] = {}
+
+    def order(self, sort: str) -> list[str]:
+        cached = self._cache.get(sort)
+        if cached is None:
+            ids = list(self._entries)  # one C-level copy: safe beside a writer thread
+            cached = self._cache[sort] = sorted_ids(self._entries, ids, sort)
+        return cached
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+
+
+def view_rows(order: Sequence[str], states: Mapping[str, PaperState], view: View) -> list[str]:
+    """The ids of ``order`` that belong to ``view``, in order (states is sparse)."""
+    if view is View.ALL:
+        return list(order)
+    snapshot = states.copy() if isinstance(states, dict) else dict(states)
+    if view is View.INBOX:
+        read = {i for i, s in snapshot.items() if s.read}
+        if not read:
+            return list(order)
+        return [i for i in order if i not in read]
+    chosen = {i for i, s in snapshot.items() if view.admits(s)}
+    if not chosen:
+        return []
+    return [i for i in order if i in chosen]
+
+
+def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> dict[View, int]:
+    snapshot = states.copy() if isinstance(states, dict) else dict(states)
+    read = starred = 0
+    for pid, s in snapshot.items():
+        if pid in entries:
+            read += s.read
+            starred += s.starred
+    total = len(entries)
+    return {View.INBOX: total - read, View.STARRED: starred, View.READ: read, View.ALL: total}
+
+
+def next_sort(sort: str) -> str:
+    return SORTS[(SORTS.index(sort) + 1) % len(SORTS)] if sort in SORTS else SORTS[0]
+
+
+def sort_label(sort: str) -> str:
+    return SORT_LABELS.get(sort, sort)
+
+
+# -- undo / redo -------------------------------------------------------------------------
+
+
+class History:
+    """Undo and redo stacks of store changes (each bulk action is one change)."""
+
+    def __init__(self, limit: int = 500) -> None:
+        self.undo: list[Change] = []
+        self.redo: list[Change] = []
+        self.limit = limit
+
+    def record(self, change: Change) -> None:
+        """A new user action: it can be undone, and what was undone can't be redone."""
+        if not change:
+            return
+        self.undo.append(change)
+        del self.undo[: -self.limit]
+        self.redo.clear()
+
+
+# -- bulk targets ------------------------------------------------------------------------
+
+
+def toggle_target(ids: Iterable[str], states: Mapping[str, PaperState], field: str) -> bool:
+    """The value a toggle sets on a group: on, unless every paper already has it on."""
+    return not all(getattr(states.get(i, DEFAULT_STATE), field) for i in ids)
+
+
+# -- formatting --------------------------------------------------------------------------
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(published: str | None) -> str:
+    """``2025-01-12`` -> ``Jan 12``; unknown dates are blank."""
+    if not published or len(published) < 10:
+        return ""
+    try:
+        return f"{_MONTHS[int(published[5:7]) - 1]} {published[8:10]}"
+    except (ValueError, IndexError):
+        return ""
+
+
+def long_date(published: str | None) -> str:
+    if not published:
+        return ""
+    try:
+        return dt.date.fromisoformat(published[:10]).strftime("%b %d, %Y").replace(" 0", " ")
+    except ValueError:
+        return published[:10]
+
+
+def upvotes_text(upvotes: int | None) -> str:
+    if upvotes is None:
+        return ""
+    if upvotes >= 10_000:
+        return f"{upvotes // 1000}k"
+    return str(upvotes)
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def display_text(text: str) -> str:
+    """A single line fit for the terminal: no control characters, no newlines."""
+    return strip_controls(text)
+
+
+def web_links(entry: Entry) -> list[str]:
+    """The paper's own links (found in its abstract), web URLs only."""
+    seen: dict[str, None] = {}
+    for link in entry.links:
+        low = link.lower()
+        if low.startswith(("https://", "http://")) and link not in seen:
+            seen[display_text(link)] = None
+    return list(seen)
+
+
+def default_export_path(today: dt.date, home: Path | None = None) -> Path:
+    base = home if home is not None else Path.home()
+    return base / f"readq-starred-{today:%Y-%m-%d}.md"
+
+
+# -- keys (one table for the footer, the help screen, the palette and the docs) ---------
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str
+    description: str
+    group: str
+
+
+KEYS: tuple[Key, ...] = (
+    Key("j / k, ↓ / ↑", "move down / up", "Move"),
+    Key("g / G", "first / last paper", "Move"),
+    Key("pageup / pagedown", "one page up / down", "Move"),
+    Key("enter", "focus the detail pane (again, or escape: back to the list)", "Move"),
+    Key("1 2 3 4", "Inbox, Starred, Read, All", "Views"),
+    Key("tab / shift+tab", "next / previous view", "Views"),
+    Key("S", "cycle the sort: date, upvotes, title, added", "Views"),
+    Key("/", "filter the current view (enter or ↓: back to the list; escape: clear)", "Views"),
+    Key("r", "toggle read and move to the next paper", "Triage"),
+    Key("s", "toggle star", "Triage"),
+    Key("n", "edit the note (ctrl+s saves, escape cancels)", "Triage"),
+    Key("N", "edit the note in $VISUAL / $EDITOR", "Triage"),
+    Key("space", "mark / unmark for a bulk action", "Triage"),
+    Key("A", "mark every paper in the view (as filtered) read", "Triage"),
+    Key("u", "undo the last change (again: the one before)", "Triage"),
+    Key("ctrl+r", "redo", "Triage"),
+    Key("o", "open in the browser (Hugging Face search, or a link from the abstract)", "Papers"),
+    Key("y", "copy the title and link", "Papers"),
+    Key("a", "add papers: paste a copied page or type a file path", "Papers"),
+    Key("e", "export starred papers to Markdown", "Papers"),
+    Key("ctrl+p", "command palette: every action by name", "App"),
+    Key("?", "this help", "App"),
+    Key("q", "quit", "App"),
+)

@@ -1,0 +1,809 @@
+"""The main screen: view tabs, filter, paper list, details, footer.
+
+The screen owns the state (view, sort, query, marks) and the background work (search,
+store writes, polling); the widgets only show what they are given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from readq.errors import ReadqError
+from readq.export import hf_search_url
+from readq.library import Change, ImportReport
+from readq.models import DEFAULT_STATE, Paper
+from readq.search import SearchResult
+from readq.tui.messages import AbstractLoaded, FilterResult, IndexProgress
+from readq.tui.queue import (
+    BULK_CONFIRM_OVER,
+    VIEWS,
+    Orders,
+    counts,
+    display_text,
+    next_sort,
+    plural,
+    sort_label,
+    view_rows,
+    web_links,
+)
+from readq.tui.widgets.filter_bar import FilterBar, FilterInput
+from readq.tui.widgets.paper_details import PaperDetails
+from readq.tui.widgets.paper_list import PaperList
+from readq.views import View
+
+if TYPE_CHECKING:
+    from readq.tui.app import ReadqApp
+
+WELCOME = """\
+Welcome to readq: your reading queue is empty.
+
+Add papers in any of these ways:
+
+  •  press  a  here and paste a whole copied Hugging Face papers page
+     (or type the path of a file that holds one)
+  •  run  readq add FILE  in a terminal
+  •  try the built-in sample library:  readq demo
+
+Then triage with  r  (read),  s  (star) and  n  (note).
+Press  ?  for every key,  q  to quit."""
+
+
+class MainScreen(Screen[None]):
+    """The reading queue."""
+
+    BINDINGS = [
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("slash", "focus_filter", "Filter", key_display="/", id="filter",
+                tooltip="Filter the current view as you type"),
+        Binding("r", "toggle_read", "Read", id="toggle-read",
+                tooltip="Toggle read and move to the next paper"),
+        Binding("s", "toggle_star", "Star", id="toggle-star"),
+        Binding("n", "edit_note", "Note", id="edit-note"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("a", "add_papers", "Add", id="add-papers"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("S", "cycle_sort", "Sort", id="cycle-sort", show=False),
+        Binding("N", "edit_note_external", "Note in $EDITOR", show=False),
+        Binding("space", "toggle_mark", "Mark", show=False),
+        Binding("A", "mark_all_read", "All read", show=False),
+        Binding("ctrl+r", "redo", "Redo", show=False),
+        Binding("o", "open_paper", "Open", show=False),
+        Binding("y", "copy_paper", "Copy", show=False),
+        Binding("enter", "details", "Details", show=False),
+        Binding("escape", "back", "Back", show=False),
+        Binding("1", "view('inbox')", "Inbox", show=False),
+        Binding("2", "view('starred')", "Starred", show=False),
+        Binding("3", "view('read')", "Read", show=False),
+        Binding("4", "view('all')", "All", show=False),
+        Binding("tab", "next_view", "Next view", show=False),
+        Binding("shift+tab", "previous_view", "Previous view", show=False),
+    ]
+
+    AUTO_FOCUS = "PaperList"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = View.INBOX
+        self.sort = "date"
+        self.query_text = ""
+        self._relevance = True
+        self._base_rows: list[str] = []
+        self._base_set: set[str] | None = None
+        self._filter_gen = 0
+        self._filter_result: SearchResult | None = None
+        self._pending: dict[tuple[str, str], Any] = {}
+        self._details_only = False
+        self._titles_indexed = False
+        self._abstracts_indexed = False
+        self._counts: dict[View, int] = {}
+        self._abstract_for: str | None = None
+        self.last_error: str | None = None
+
+    @property
+    def rq(self) -> ReadqApp:
+        return cast("ReadqApp", self.app)
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        lib = self.rq.library
+        yield Static(Text(""), id="header")
+        yield FilterBar(id="filter-bar")
+        with Container(id="body"):
+            yield PaperList(lib.entries, lib.states, id="paper-list")
+            yield PaperDetails(id="details")
+        yield Static(Text(WELCOME), id="welcome")
+        yield Footer(compact=True)
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def details(self) -> PaperDetails:
+        return self.query_one(PaperDetails)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    def on_mount(self) -> None:
+        self.orders = Orders(self.rq.library.entries)
+        self.refresh_view()
+        self._update_layout()
+        self._build_index()
+        if self.rq.poll_interval > 0:
+            self.set_interval(self.rq.poll_interval, self.poll_now)
+        for warning in self.rq.library.warnings:
+            self.notify(warning, severity="warning")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_layout()
+        self._update_header()
+
+    def _update_layout(self) -> None:
+        width, height = self.size
+        empty = not self.rq.library.entries
+        self.set_class(empty, "-empty")
+        wide = width >= 110
+        stacked = not wide and height >= 24
+        shown = (wide or stacked) and not empty
+        self.set_class(self._details_only, "-details-only")
+        self.set_class(wide and not self._details_only, "-wide")
+        self.set_class(stacked and not self._details_only, "-stacked")
+        self.set_class(not shown and not self._details_only, "-details-hidden")
+
+    @property
+    def details_visible(self) -> bool:
+        return not self.has_class("-details-hidden")
+
+    # -- header and status ---------------------------------------------------------------
+
+    def _update_header(self) -> None:
+        width = self.size.width
+        c = self._counts
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if width >= 80:
+            text.append(" readq ", "bold reverse")
+            text.append(" ")
+        for i, view in enumerate(VIEWS):
+            if i:
+                text.append("·" if width < 70 else " · ", "dim")
+            label = f" {view.label} {c.get(view, 0):,} "
+            if view is self.view:
+                text.append(label, "bold reverse")
+            else:
+                text.append(label)
+        if self._filter_active and self._relevance and self._filter_result is not None \
+                and self._filter_result.ranked:
+            sort_text = "by relevance"
+        else:
+            sort_text = sort_label(self.sort)
+        right = Text(f"↓ {sort_text} ", style="dim")
+        if self.rq.demo and width >= 90:
+            right = Text("demo  ", style="bold italic") + right
+        gap = width - text.cell_len - right.cell_len
+        if gap >= 1:
+            text.append(" " * gap)
+            text.append_text(right)
+        self.query_one("#header", Static).update(text)
+
+    def _update_status(self) -> None:
+        shown = len(self.paper_list.rows)
+        total = len(self._base_rows)
+        parts: list[tuple[str, str]] = []
+        if self._filter_active:
+            if self._filter_pending:
+                parts.append(("filtering…", "italic"))
+            else:
+                parts.append((f"{shown:,} of {total:,}", "bold"))
+            result = self._filter_result
+            if result is not None and result.errors:
+                parts.append(("; ".join(result.errors), "red"))
+        else:
+            parts.append((plural(total, "paper"), ""))
+        marked = len(self.paper_list.marked)
+        if marked:
+            parts.append((f"{marked:,} marked", "bold green"))
+        if not self._titles_indexed:
+            parts.append(("indexing…", "dim italic"))
+        elif not self._abstracts_indexed:
+            parts.append(("indexing abstracts…", "dim italic"))
+        text = Text()
+        for i, (part, style) in enumerate(parts):
+            if i:
+                text.append(" · ", "dim")
+            text.append(part, style)
+        self.query_one(FilterBar).set_status(text)
+
+    # -- views ---------------------------------------------------------------------------
+
+    @property
+    def _filter_active(self) -> bool:
+        return bool(self.query_text.strip())
+
+    _filter_pending = False
+
+    def refresh_view(self, *, keep: str | None = None) -> None:
+        """Recompute the rows of the current view (and re-run the filter over them)."""
+        lib = self.rq.library
+        self._counts = counts(lib.entries, lib.states)
+        self._base_rows = view_rows(self.orders.order(self.sort), lib.states, self.view)
+        self._base_set = None
+        if self._filter_active:
+            self._start_filter(keep=keep)
+        else:
+            self.paper_list.set_rows(self._base_rows, keep=keep)
+        self._update_header()
+        self._update_status()
+        self._update_layout()
+
+    def action_view(self, name: str) -> None:
+        view = View(name)
+        if view is not self.view:
+            self.view = view
+            self.refresh_view()
+
+    def action_next_view(self) -> None:
+        self.action_view(VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)].value)
+
+    def action_previous_view(self) -> None:
+        self.action_view(VIEWS[(VIEWS.index(self.view) - 1) % len(VIEWS)].value)
+
+    def action_cycle_sort(self) -> None:
+        if self._filter_active and self._relevance and self._filter_result is not None \
+                and self._filter_result.ranked:
+            self._relevance = False  # first S while filtering: the view's sort again
+        else:
+            self.sort = next_sort(self.sort)
+        self.refresh_view()
+        self.notify(f"Sorted by {sort_label(self.sort)}", timeout=1.5)
+
+    # -- filtering -----------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        self.filter_input.value = ""
+        self._set_query("")
+        self.paper_list.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._set_query(event.value)
+
+    def _set_query(self, value: str) -> None:
+        if value == self.query_text:
+            return
+        self.query_text = value
+        self._relevance = True
+        if self._filter_active:
+            self._start_filter()
+        else:
+            self._filter_gen += 1
+            self._filter_result = None
+            self._filter_pending = False
+            self.paper_list.set_rows(self._base_rows)
+            self._update_status()
+            self._update_header()
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_submitted(self) -> None:
+        self.paper_list.focus()
+
+    @on(FilterInput.Done)
+    def _filter_done(self, event: FilterInput.Done) -> None:
+        if event.clear:
+            self._set_query("")
+        self.paper_list.focus()
+
+    def _start_filter(self, keep: str | None = None) -> None:
+        self._filter_gen += 1
+        self._filter_pending = True
+        if self._base_set is None:
+            self._base_set = set(self._base_rows)
+        self._keep_after_filter = keep
+        lib = self.rq.library
+        self._run_filter(self._filter_gen, self.query_text.strip(), self._base_rows,
+                         self._base_set, lib.states.copy(), self._relevance)
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def _run_filter(self, gen: int, query: str, base: list[str], within: set[str],
+                    states: Mapping[str, Any], relevance: bool) -> None:
+        def cancelled() -> bool:
+            return gen != self._filter_gen
+
+        result = self.rq.index.search(query, states=states, within=within,
+                                      cancelled=cancelled)
+        if result.cancelled or cancelled():
+            return
+        if not (result.ranked and relevance):
+            hits = set(result.ids)
+            result.ids = [i for i in base if i in hits]
+        self.post_message(FilterResult(gen, query, result))
+
+    @on(FilterResult)
+    def _filter_result_in(self, message: FilterResult) -> None:
+        if message.generation != self._filter_gen:
+            return  # an older keystroke: never overwrite a newer result
+        self._filter_pending = False
+        self._filter_result = message.result
+        keep = getattr(self, "_keep_after_filter", None)
+        self.paper_list.set_rows(message.result.ids, keep=keep, query=message.query,
+                                 spans=self.rq.index.title_spans)
+        self._update_status()
+        self._update_header()
+
+    # -- search index --------------------------------------------------------------------
+
+    @work(thread=True, group="index", exit_on_error=False)
+    def _build_index(self) -> None:
+        worker = get_current_worker()
+        lib = self.rq.library
+        index = self.rq.index
+        index.add(list(lib.entries.values()))
+        self.post_message(IndexProgress(titles=True, abstracts=False))
+        abstracts = lib.abstracts()
+        index.add_abstracts(abstracts, cancelled=lambda: worker.is_cancelled)
+        del abstracts
+        if not worker.is_cancelled:
+            self.post_message(IndexProgress(titles=True, abstracts=True))
+
+    @on(IndexProgress)
+    def _index_progress(self, message: IndexProgress) -> None:
+        self._titles_indexed = message.titles
+        self._abstracts_indexed = message.abstracts
+        if self._filter_active:
+            self._start_filter()
+        self._update_status()
+        if self._abstract_for is not None:
+            self._show_details(self.paper_list.highlighted, keep_scroll=True)
+
+    # -- details -------------------------------------------------------------------------
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, message: PaperList.Highlighted) -> None:
+        self._show_details(message.paper_id)
+
+    def _show_details(self, pid: str | None, *, keep_scroll: bool = False) -> None:
+        lib = self.rq.library
+        entry = lib.entries.get(pid) if pid else None
+        state = lib.states.get(pid, DEFAULT_STATE) if pid else DEFAULT_STATE
+        self.details.show(entry, state, None, keep_scroll=keep_scroll)
+        self._abstract_for = pid
+        if pid is not None and entry is not None:
+            self._load_abstract(pid)
+
+    @work(thread=True, exclusive=True, group="abstract", exit_on_error=False)
+    def _load_abstract(self, pid: str) -> None:
+        try:
+            text = self.rq.library.abstract(pid)
+        except (ReadqError, OSError):
+            text = ""
+        self.post_message(AbstractLoaded(pid, text))
+
+    @on(AbstractLoaded)
+    def _abstract_loaded(self, message: AbstractLoaded) -> None:
+        if message.paper_id != self._abstract_for:
+            return
+        lib = self.rq.library
+        self.details.show(lib.entries.get(message.paper_id),
+                          lib.states.get(message.paper_id, DEFAULT_STATE), message.abstract,
+                          keep_scroll=True)
+
+    def action_details(self) -> None:
+        if self.details.has_focus:
+            self.action_back()
+            return
+        if self.paper_list.highlighted is None:
+            return
+        if not self.details_visible:
+            self._details_only = True
+            self._update_layout()
+        self.details.focus()
+
+    def action_back(self) -> None:
+        if self.details.has_focus or self._details_only:
+            self._details_only = False
+            self._update_layout()
+            self.paper_list.focus()
+        elif self.paper_list.marked:
+            self.action_clear_marks()
+        elif self._filter_active:
+            self.action_clear_filter()
+
+    def action_first(self) -> None:
+        self.paper_list.action_first()
+
+    def action_last(self) -> None:
+        self.paper_list.action_last()
+
+    # -- changing state ------------------------------------------------------------------
+
+    @property
+    def starred_count(self) -> int:
+        return self._counts.get(View.STARRED, 0)
+
+    @property
+    def undo_label(self) -> str:
+        return self.rq.history.undo[-1].label if self.rq.history.undo else ""
+
+    def _targets(self) -> list[str]:
+        """Marked papers if any, else the highlighted one."""
+        marked = self.paper_list.marked
+        if marked:
+            return [i for i in marked if i in self.rq.library.entries]
+        pid = self.paper_list.highlighted
+        return [pid] if pid is not None else []
+
+    def _effective(self, pid: str, field: str) -> Any:
+        key = (pid, field)
+        if key in self._pending:
+            return self._pending[key]
+        return getattr(self.rq.library.states.get(pid, DEFAULT_STATE), field)
+
+    def apply(self, changes: dict[str, dict[str, Any]], label: str, *,
+              done: Callable[[Change], None] | None = None) -> concurrent.futures.Future[Change]:
+        """Save ``changes`` on the store thread; update the screen from what was saved."""
+        for pid, fields in changes.items():
+            for name, value in fields.items():
+                self._pending[(pid, name)] = value
+        fut = self.rq.store.submit(self.rq.library.update, changes, label)
+        self.run_worker(self._finish_change(fut, changes, done), group="save",
+                        exit_on_error=False)
+        return fut
+
+    async def _finish_change(self, fut: concurrent.futures.Future[Change],
+                             changes: Mapping[str, Mapping[str, Any]],
+                             done: Callable[[Change], None] | None) -> None:
+        try:
+            change = await asyncio.wrap_future(fut)
+        except (ReadqError, OSError) as err:
+            self._clear_pending(changes)
+            self._save_failed(err)
+            return
+        self._clear_pending(changes)
+        self.rq.history.record(change)
+        self.after_change(list(changes))
+        if done is not None:
+            done(change)
+
+    def _clear_pending(self, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        for pid, fields in changes.items():
+            for name, value in fields.items():
+                if self._pending.get((pid, name)) == value:
+                    del self._pending[(pid, name)]
+
+    def _save_failed(self, err: BaseException) -> None:
+        message = str(err) if isinstance(err, ReadqError) else f"{err.strerror or err}"
+        self.last_error = message
+        self.notify(f"Not saved: {message}", title="Save failed", severity="error", timeout=8)
+        self.poll_now()  # show what is on disk, nothing else
+        self.refresh_view()
+
+    def after_change(self, ids: Collection[str]) -> None:
+        """Repaint after ``ids`` changed state: rows that left the view go, counts update."""
+        lib = self.rq.library
+        self._counts = counts(lib.entries, lib.states)
+        rows = self.paper_list.rows
+        small = len(ids) <= 16
+        row_set: Collection[str] = rows if small else set(rows)
+        gone: set[str] = set()
+        arrived = False
+        for pid in ids:
+            admitted = pid in lib.entries and self.view.admits(lib.states.get(pid, DEFAULT_STATE))
+            present = pid in row_set
+            if present and not admitted:
+                gone.add(pid)
+            elif admitted and not present:
+                arrived = True
+        if arrived:
+            self.refresh_view()
+        elif gone:
+            self._base_rows = [i for i in self._base_rows if i not in gone]
+            self._base_set = None
+            self.paper_list.set_rows([i for i in rows if i not in gone],
+                                     query=self.query_text.strip() if self._filter_active else "",
+                                     spans=self.rq.index.title_spans)
+        else:
+            self.paper_list.refresh_papers(ids)
+        self._update_header()
+        self._update_status()
+        pid = self.paper_list.highlighted
+        if pid in ids:
+            self._show_details(pid, keep_scroll=True)
+
+    def action_toggle_read(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        if self.paper_list.marked:
+            value = not all(self._effective(i, "read") for i in targets)
+            self.apply({i: {"read": value} for i in targets}, "mark read" if value else
+                       "mark unread")
+            self.paper_list.set_marked(set())
+            self.notify(f"{plural(len(targets), 'paper')} marked {'read' if value else 'unread'}"
+                        " · u undoes", timeout=3)
+            return
+        pid = targets[0]
+        value = not self._effective(pid, "read")
+        self.apply({pid: {"read": value}}, "read" if value else "unread")
+        self.paper_list.action_cursor_down()
+
+    def action_toggle_star(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        if self.paper_list.marked:
+            value = not all(self._effective(i, "starred") for i in targets)
+            self.apply({i: {"starred": value} for i in targets}, "star" if value else "unstar")
+            self.paper_list.set_marked(set())
+            self.notify(f"{plural(len(targets), 'paper')} {'starred' if value else 'unstarred'}"
+                        " · u undoes", timeout=3)
+            return
+        pid = targets[0]
+        value = not self._effective(pid, "starred")
+        self.apply({pid: {"starred": value}}, "star" if value else "unstar")
+
+    def action_toggle_mark(self) -> None:
+        pid = self.paper_list.highlighted
+        if pid is None:
+            return
+        marked = set(self.paper_list.marked)
+        marked.symmetric_difference_update({pid})
+        self.paper_list.set_marked(marked)
+        self.paper_list.action_cursor_down()
+        self._update_status()
+
+    def action_clear_marks(self) -> None:
+        self.paper_list.set_marked(set())
+        self._update_status()
+
+    def action_mark_all_read(self) -> None:
+        ids = [i for i in self.paper_list.rows
+               if not self.rq.library.states.get(i, DEFAULT_STATE).read]
+        if not ids:
+            self.notify("Every paper in this view is already read.")
+            return
+        what = "in this filtered view" if self._filter_active else f"in {self.view.label}"
+
+        def go(confirmed: bool | None) -> None:
+            if confirmed:
+                self.apply({i: {"read": True} for i in ids}, f"mark {len(ids)} read")
+                self.notify(f"Marked {plural(len(ids), 'paper')} read · u undoes", timeout=4)
+
+        if len(ids) > BULK_CONFIRM_OVER:
+            from readq.tui.screens.confirm import ConfirmScreen
+
+            self.app.push_screen(
+                ConfirmScreen(f"Mark {plural(len(ids), 'paper')} {what} read?",
+                              "You can undo it with u.", yes="Mark read"),
+                go,
+            )
+        else:
+            go(True)
+
+    # -- undo / redo ---------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        history = self.rq.history
+        if not history.undo:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        change = history.undo.pop()
+        self.run_worker(self._undo_redo(change, undo=True), group="save", exit_on_error=False)
+
+    def action_redo(self) -> None:
+        history = self.rq.history
+        if not history.redo:
+            self.notify("Nothing to redo.", timeout=2)
+            return
+        change = history.redo.pop()
+        self.run_worker(self._undo_redo(change, undo=False), group="save", exit_on_error=False)
+
+    async def _undo_redo(self, change: Change, *, undo: bool) -> None:
+        lib = self.rq.library
+        history = self.rq.history
+        try:
+            result = await self.rq.store.call(lib.undo if undo else lib.redo, change)
+        except (ReadqError, OSError) as err:
+            (history.undo if undo else history.redo).append(change)
+            self._save_failed(err)
+            return
+        if undo:
+            history.redo.append(change)
+        else:
+            history.undo.append(result)
+        ids = change.ids
+        keep = ids[0] if len(ids) == 1 else None
+        self.refresh_view(keep=keep)
+        if keep is not None and keep not in self.paper_list.rows:
+            pass
+        verb = "Undone" if undo else "Redone"
+        self.notify(f"{verb}: {change.label or 'change'}"
+                    + (f" ({plural(len(ids), 'paper')})" if len(ids) > 1 else ""), timeout=2)
+
+    # -- notes ---------------------------------------------------------------------------
+
+    def action_edit_note(self) -> None:
+        pid = self.paper_list.highlighted
+        if pid is None:
+            return
+        from readq.tui.screens.note_editor import NoteEditor
+
+        lib = self.rq.library
+        entry = lib.entries[pid]
+        current = self._effective(pid, "note")
+
+        def saved(text: str | None) -> None:
+            if text is not None and text != current:
+                self.apply({pid: {"note": text}}, "note",
+                           done=lambda c: self.notify("Note saved.", timeout=2))
+
+        self.app.push_screen(NoteEditor(pid, entry.title, current), saved)
+
+    def action_edit_note_external(self) -> None:
+        pid = self.paper_list.highlighted
+        if pid is None:
+            return
+        from readq.editor import edit_text, editor_command
+
+        try:
+            editor_command()
+        except ReadqError as err:
+            self.notify(str(err), severity="error", timeout=6)
+            return
+        current = self._effective(pid, "note")
+        try:
+            with self.app.suspend():
+                text = edit_text(current, title=self.rq.library.entries[pid].title)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor; use n instead.",
+                        severity="error")
+            return
+        except ReadqError as err:
+            self.notify(str(err), severity="error", timeout=6)
+            return
+        if text is None:
+            self.notify("The editor exited with an error; the note was not changed.",
+                        severity="warning")
+            return
+        if text.rstrip("\n") != current:
+            self.apply({pid: {"note": text}}, "note",
+                       done=lambda c: self.notify("Note saved.", timeout=2))
+
+    # -- open / copy ---------------------------------------------------------------------
+
+    def _links(self, pid: str) -> list[str]:
+        entry = self.rq.library.entries[pid]
+        return [hf_search_url(entry.title), *web_links(entry)]
+
+    def action_open_paper(self) -> None:
+        pid = self.paper_list.highlighted
+        if pid is None:
+            return
+        links = self._links(pid)
+        if len(links) == 1:
+            self._open_url(links[0])
+            return
+        from readq.tui.screens.links import LinkPicker
+
+        def chosen(url: str | None) -> None:
+            if url:
+                self._open_url(url)
+
+        self.app.push_screen(LinkPicker(self.rq.library.entries[pid].title, links), chosen)
+
+    def _open_url(self, url: str) -> None:
+        self.app.open_url(url)
+        self.notify(Text(f"Opening {url}"), timeout=3)
+
+    def action_copy_paper(self) -> None:
+        pid = self.paper_list.highlighted
+        if pid is None:
+            return
+        entry = self.rq.library.entries[pid]
+        links = self._links(pid)
+        link = links[1] if len(links) > 1 else links[0]
+        self.app.copy_to_clipboard(f"{display_text(entry.title)}\n{link}")
+        self.notify(Text("Copied the title and link"), timeout=2)
+
+    # -- add / export --------------------------------------------------------------------
+
+    def action_add_papers(self) -> None:
+        from readq.tui.screens.add_papers import AddPapersScreen
+
+        def added(papers: list[Paper] | None) -> None:
+            if papers:
+                self.run_worker(self._import(papers), group="save", exit_on_error=False)
+
+        self.app.push_screen(AddPapersScreen(self.rq.library.entries), added)
+
+    async def _import(self, papers: list[Paper]) -> None:
+        lib = self.rq.library
+        try:
+            report: ImportReport = await self.rq.store.call(lib.import_papers, papers)
+        except (ReadqError, OSError) as err:
+            self._save_failed(err)
+            return
+        self._catalog_changed(report.new_ids + report.changed_ids)
+        known = report.known + report.updated
+        self.notify(f"Added {plural(report.new, 'new paper')}"
+                    + (f"; {known:,} already known" if known else "") + ".", timeout=4)
+
+    def _catalog_changed(self, ids: Iterable[str]) -> None:
+        lib = self.rq.library
+        entries = [lib.entries[i] for i in ids if i in lib.entries]
+        self.orders.invalidate()
+        self.refresh_view()
+        if entries:
+            self._index_entries(entries)
+
+    @work(thread=True, group="index-add", exit_on_error=False)
+    def _index_entries(self, entries: list[Any]) -> None:
+        lib = self.rq.library
+        self.rq.index.add(entries, {e.id: lib.abstract(e.id) for e in entries})
+        self.post_message(IndexProgress(titles=True, abstracts=self.rq.index.abstracts_indexed))
+
+    def action_export(self) -> None:
+        from readq.tui.queue import default_export_path
+        from readq.tui.screens.export import ExportScreen
+
+        n = self.starred_count
+        if n == 0:
+            self.notify("No starred papers to export yet: star some with s.", timeout=4)
+            return
+        default = default_export_path(self.rq.today(), self.rq.home)
+
+        def chosen(path: Any) -> None:
+            if path is not None:
+                self.run_worker(self._export(path), group="save", exit_on_error=False)
+
+        self.app.push_screen(ExportScreen(default, n), chosen)
+
+    async def _export(self, path: Any) -> None:
+        from readq.tui.export_job import export_starred
+
+        try:
+            count = await self.rq.store.call(export_starred, self.rq.library, path,
+                                             self.rq.today())
+        except (ReadqError, OSError) as err:
+            message = str(err) if isinstance(err, ReadqError) else f"{err.strerror or err}"
+            self.notify(Text(f"Export failed: {message}"), severity="error", timeout=8)
+            return
+        self.notify(Text(f"Exported {plural(count, 'starred paper')} to {path}"), timeout=6)
+
+    # -- other processes -----------------------------------------------------------------
+
+    def poll_now(self) -> None:
+        if self.rq.store.pending > 2:
+            return
+        self.run_worker(self._poll(), group="poll", exclusive=True, exit_on_error=False)
+
+    async def _poll(self) -> None:
+        try:
+            state_ids, catalog_ids = await self.rq.store.call(self.rq.library.poll)
+        except (ReadqError, OSError) as err:
+            message = str(err)
+            if message != self.last_error:
+                self.last_error = message
+                self.notify(message, severity="error", timeout=8)
+            return
+        if catalog_ids:
+            self._catalog_changed(catalog_ids)
+        elif state_ids:
+            self.after_change(state_ids)

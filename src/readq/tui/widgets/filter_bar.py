@@ -1,0 +1,71 @@
+"""The filter line: an input for the query and the honest ``N of M`` count beside it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+
+class FilterInput(Input):
+    """The query input. ``enter``/``down`` go back to the list keeping the filter;
+    ``escape`` clears it."""
+
+    BINDINGS = [
+        Binding("down", "done", "Back to list", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=True),
+    ]
+
+    HELP = (
+        "## Filter\n\nType to filter the current view as you type. Words match titles, "
+        "abstracts and organisations, with typos forgiven. `enter` or `down`: back to the "
+        "list, keeping the filter; `escape`: clear it."
+    )
+
+    class Done(Message):
+        """Back to the list (``clear``: the filter was dropped)."""
+
+        def __init__(self, clear: bool) -> None:
+            super().__init__()
+            self.clear = clear
+
+    def action_done(self) -> None:
+        self.post_message(self.Done(clear=False))
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.post_message(self.Done(clear=True))
+
+
+class FilterBar(Horizontal):
+    DEFAULT_CSS = """
+    FilterBar {
+        height: 1;
+        & > FilterInput {
+            width: 1fr;
+            height: 1;
+            border: none;
+            padding: 0 1;
+            background: $surface;
+            &:focus { background: $boost; }
+        }
+        & > #filter-status { width: auto; max-width: 50%; height: 1; padding: 0 1; color: $text-muted; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield FilterInput(placeholder="/ to filter (words, \"phrases\", is:starred, -word)",
+                          id="filter-input", select_on_focus=False)
+        yield Static("", id="filter-status")
+
+    @property
+    def input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    def set_status(self, text: Text | str) -> None:
+        self.query_one("#filter-status", Static).update(
+            text if isinstance(text, Text) else Text(text)
+        )

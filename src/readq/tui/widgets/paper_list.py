@@ -1,0 +1,299 @@
+"""The paper list: a Line API ScrollView that renders only the rows on screen.
+
+There is no widget per paper. The list holds a plain list of ids (the current view,
+filtered and sorted); ``render_line`` maps a screen row to an id, builds the row from
+the shared ``entries``/``states`` mappings and keeps the result in an LRU cache of
+strips keyed by everything that changes the row's look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from readq.models import DEFAULT_STATE, Entry, PaperState
+from readq.tui.queue import display_text, short_date, upvotes_text
+
+SpanFinder = Callable[[str, str], list[tuple[int, int]]]
+
+
+class PaperList(ScrollView, can_focus=True):
+    """The reading queue's rows. Attributes down (``set_rows``), messages up."""
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--cursor-blurred",
+        "paper-list--read",
+        "paper-list--unread-dot",
+        "paper-list--starred",
+        "paper-list--note",
+        "paper-list--marked",
+        "paper-list--match",
+        "paper-list--meta",
+    }
+
+    DEFAULT_CSS = """
+    PaperList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        & > .paper-list--cursor { background: $primary 45%; text-style: bold; }
+        & > .paper-list--cursor-blurred { background: $primary 20%; }
+        & > .paper-list--read { color: $text-muted; text-style: dim; }
+        & > .paper-list--unread-dot { color: $accent; text-style: bold; }
+        & > .paper-list--starred { color: $warning; text-style: bold; }
+        & > .paper-list--note { color: $secondary; }
+        & > .paper-list--marked { background: $success 30%; color: $success; }
+        & > .paper-list--match { text-style: bold underline; color: $accent-lighten-1; }
+        & > .paper-list--meta { color: $text-muted; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+    ]
+
+    HELP = "## Paper list\n\nOne row per paper: unread dot, star, note, date, upvotes, title."
+
+    cursor: reactive[int] = reactive(0, repaint=False, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor is on another paper (or on none: ``paper_id`` is None)."""
+
+        def __init__(self, paper_list: PaperList, paper_id: str | None) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.paper_id = paper_id
+
+    def __init__(
+        self,
+        entries: Mapping[str, Entry],
+        states: Mapping[str, PaperState],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._entries = entries
+        self._states = states
+        self._rows: list[str] = []
+        self._marked: set[str] = set()
+        self._query = ""
+        self._spans: SpanFinder | None = None
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._last_highlight: str | None = None
+        self.rows_built = 0
+        """How many rows were built (strip-cache misses): tests check it stays small."""
+
+    # -- data in -------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[str]:
+        return self._rows
+
+    @property
+    def marked(self) -> set[str]:
+        return self._marked
+
+    @property
+    def highlighted(self) -> str | None:
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor]
+        return None
+
+    def set_rows(self, rows: list[str], *, keep: str | None = None, query: str = "",
+                 spans: SpanFinder | None = None) -> None:
+        """Show ``rows``; the cursor stays on ``keep`` (default: the current paper) when
+        it is still there, else on the same position."""
+        keep = keep if keep is not None else self.highlighted
+        old_cursor = self.cursor
+        self._rows = rows
+        self._query = query
+        self._spans = spans if query else None
+        self._cache.clear()
+        self.virtual_size = Size(0, len(rows))
+        index = -1
+        if keep is not None:
+            try:
+                index = rows.index(keep)
+            except ValueError:
+                index = -1
+        if index < 0:
+            index = min(old_cursor, max(len(rows) - 1, 0))
+        self.set_reactive(PaperList.cursor, self._clamp(index))
+        self._scroll_cursor_into_view(center=index != old_cursor)
+        self.refresh()
+        self._post_highlight()
+
+    def refresh_papers(self, ids: object = None) -> None:
+        """Repaint after a state change (the strip cache keys on the state, so old
+        strips just stop matching)."""
+        self.refresh()
+
+    def set_marked(self, marked: set[str]) -> None:
+        self._marked = marked
+        self.refresh()
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # -- cursor --------------------------------------------------------------------------
+
+    def _clamp(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
+
+    def validate_cursor(self, value: int) -> int:
+        return self._clamp(value)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_cursor_into_view()
+        self._post_highlight()
+
+    def _post_highlight(self) -> None:
+        pid = self.highlighted
+        if pid != self._last_highlight:
+            self._last_highlight = pid
+            self.post_message(self.Highlighted(self, pid))
+
+    def _scroll_cursor_into_view(self, center: bool = False) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = round(self.scroll_y)
+        cursor = self.cursor
+        if center and not (top <= cursor < top + height):
+            target = max(0, cursor - height // 2)
+        elif cursor < top:
+            target = cursor
+        elif cursor >= top + height:
+            target = cursor - height + 1
+        else:
+            return
+        self.scroll_to(y=target, animate=False, immediate=True, force=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = round(self.scroll_y) + offset.y
+        if 0 <= index < len(self._rows):
+            self.cursor = index
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def on_focus(self) -> None:
+        self.refresh_line(self.cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_line(self.cursor)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_y)
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return Strip.blank(0)
+        if not 0 <= index < len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        pid = self._rows[index]
+        state = self._states.get(pid, DEFAULT_STATE)
+        cursor = index == self.cursor
+        focused = self.has_focus
+        marked = pid in self._marked
+        entry = self._entries.get(pid)
+        key = (pid, entry, state, marked, cursor, cursor and focused, width, self._query)
+        strip = self._cache.get(key)
+        if strip is None:
+            self.rows_built += 1
+            strip = self._build_row(pid, entry, state, marked, cursor, focused, width)
+            self._cache[key] = strip
+        return strip
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _build_row(self, pid: str, entry: Entry | None, state: PaperState, marked: bool,
+                   cursor: bool, focused: bool, width: int) -> Strip:
+        base = self.rich_style
+        row_style = Style()
+        if state.read:
+            row_style += self._style("paper-list--read")
+        if marked:
+            row_style += self._style("paper-list--marked")
+        if cursor:
+            row_style += self._style(
+                "paper-list--cursor" if focused else "paper-list--cursor-blurred"
+            )
+        row = Text(style=row_style, no_wrap=True, overflow="ellipsis", end="")
+        meta = self._style("paper-list--meta")
+        row.append("▌" if marked else " ", self._style("paper-list--marked") if marked else None)
+        row.append("•" if not state.read else " ", self._style("paper-list--unread-dot"))
+        row.append("★" if state.starred else " ", self._style("paper-list--starred"))
+        row.append("✎" if state.note else " ", self._style("paper-list--note"))
+        title = display_text(entry.title) if entry is not None else f"(missing paper {pid})"
+        if width >= 40 and entry is not None:
+            if width >= 72:
+                date = (entry.published or "")[:10].ljust(10)
+            else:
+                date = short_date(entry.published).ljust(6)
+            votes = upvotes_text(entry.upvotes)
+            row.append(" " + date, meta)
+            row.append((f" ▲{votes}" if votes else "").rjust(6), meta)
+            row.append("  ")
+        else:
+            row.append(" ")
+        start = len(row.plain)
+        row.append(title)
+        if self._query and self._spans is not None and entry is not None:
+            for s, e in self._spans(self._query, title):
+                row.stylize(self._style("paper-list--match"), start + s, start + e)
+        row.truncate(width, overflow="ellipsis", pad=True)
+        segments = list(row.render(self.app.console))
+        return Strip(segments).crop_extend(0, width, row_style).apply_style(base)
+
+    def region_of(self, index: int) -> Region:
+        return Region(0, index, self.scrollable_content_region.width, 1)
