@@ -666,6 +666,7 @@ class SearchIndex:
             if term.kind == "phrase":
                 spans.extend(_phrase_spans(term.text, title))
                 continue
+            found: list[tuple[int, int, int]] = []
             for start, end, word, cuts in tokens:
                 if term.kind == "exact":
                     level = EXACT if word == term.text else None
@@ -675,7 +676,10 @@ class SearchIndex:
                     continue
                 if level == PREFIX:
                     end = cuts[len(term.text) - 1]
-                spans.append((start, end))
+                found.append((level, start, end))
+            # show where the word itself is; its misspellings only when it is not there
+            best = min((lv for lv, _, _ in found), default=None)
+            spans.extend((a, b) for lv, a, b in found if (lv <= PREFIX) == (best <= PREFIX))
         return _merge(spans)
 
 
