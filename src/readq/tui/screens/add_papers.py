@@ -25,6 +25,7 @@ from readq.tui.queue import plural
 @dataclass
 class Preview:
     papers: list[Paper]
+    unique: int  # distinct papers (a copied page may list a paper twice)
     known: int
     warnings: int
     source: str  # "pasted text" or the file path
@@ -35,10 +36,10 @@ class Preview:
             return self.error
         if not self.papers:
             return f"No papers found in the {self.source}."
-        text = f"{plural(len(self.papers), 'paper')} in the {self.source}"
+        text = f"{plural(self.unique, 'paper')} in the {self.source}"
         if self.known:
             text += f", {self.known:,} already known"
-        new = len(self.papers) - self.known
+        new = self.unique - self.known
         text += f" — {new:,} new"
         if self.warnings:
             text += f" ({plural(self.warnings, 'line')} skipped)"
@@ -66,9 +67,10 @@ def preview(text: str, entries: Mapping[str, Entry]) -> Preview:
     try:
         result = parsing.parse_file(path) if path else parsing.parse_text(text)
     except ReadqError as err:
-        return Preview([], 0, 0, source, error=str(err))
-    known = sum(1 for p in result.papers if p.id in entries)
-    return Preview(result.papers, known, len(result.warnings), source)
+        return Preview([], 0, 0, 0, source, error=str(err))
+    unique = {p.id for p in result.papers}
+    known = sum(1 for pid in unique if pid in entries)
+    return Preview(result.papers, len(unique), known, len(result.warnings), source)
 
 
 class AddPapersScreen(ModalScreen[list[Paper] | None]):

@@ -64,7 +64,6 @@ class MainScreen(Screen[None]):
     """The reading queue."""
 
     BINDINGS = [
-        Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("slash", "focus_filter", "Filter", key_display="/", id="filter",
                 tooltip="Filter the current view as you type"),
         Binding("r", "toggle_read", "Read", id="toggle-read",
@@ -72,8 +71,8 @@ class MainScreen(Screen[None]):
         Binding("s", "toggle_star", "Star", id="toggle-star"),
         Binding("n", "edit_note", "Note", id="edit-note"),
         Binding("u", "undo", "Undo", id="undo"),
-        Binding("a", "add_papers", "Add", id="add-papers"),
-        Binding("e", "export", "Export", id="export"),
+        Binding("a", "add_papers", "Add", id="add-papers", show=False),
+        Binding("e", "export", "Export", id="export", show=False),
         Binding("S", "cycle_sort", "Sort", id="cycle-sort", show=False),
         Binding("N", "edit_note_external", "Note in $EDITOR", show=False),
         Binding("space", "toggle_mark", "Mark", show=False),

@@ -50,14 +50,14 @@ class FilterBar(Horizontal):
             border: none;
             padding: 0 1;
             background: $surface;
-            &:focus { background: $boost; }
+            &:focus { background: $boost; border: none; }
         }
         & > #filter-status { width: auto; max-width: 50%; height: 1; padding: 0 1; color: $text-muted; }
     }
     """
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="/ to filter (words, \"phrases\", is:starred, -word)",
+        yield FilterInput(placeholder="/ filter: words, \"a phrase\", -word, is:starred",
                           id="filter-input", select_on_focus=False)
         yield Static("", id="filter-status")
 

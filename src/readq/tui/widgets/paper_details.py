@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from readq.export import hf_search_url
 from readq.models import Entry, PaperState
 from readq.text import strip_controls
 from readq.tui.queue import long_date, plural, web_links
@@ -44,10 +43,10 @@ def details_text(entry: Entry | None, state: PaperState, abstract: str | None) -
     out.append(" · ".join(flags), style="italic")
     out.append(f"  id {entry.id[:10]}", style="dim")
     out.append("\n\n")
-    out.append("Links  ", style="bold dim")
-    out.append(hf_search_url(entry.title), style="underline")
+    out.append("Open (o)  ", style="bold")
+    out.append("Hugging Face papers search for the title", style="dim")
     for link in web_links(entry):
-        out.append("\n       ")
+        out.append("\n          ")
         out.append(link, style="underline")
     out.append("\n\n")
     if state.note:
