@@ -23,13 +23,15 @@ Why it looks the way it does:
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import math
 import re
 import threading
 from array import array
 from collections import OrderedDict, deque
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, filterfalse, repeat
 from operator import add, and_, ge, lt, mul, sub
@@ -127,6 +129,21 @@ class _Cancelled(Exception):
     pass
 
 
+class _Postings(dict):  # type: ignore[type-arg]
+    """word -> array of paper numbers; a lookup of a new word creates its array (in the
+    C lookup path, so the build needs no separate "which words are new" pass)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fresh: list[str] = []
+
+    def __missing__(self, word: str) -> array[int]:
+        arr: array[int] = array("I")
+        self[word] = arr
+        self.fresh.append(word)
+        return arr
+
+
 class _TermHits(NamedTuple):
     """One term's matches: disjoint (weight, papers) groups, best first, and their union."""
 
@@ -154,7 +171,8 @@ class SearchIndex:
         self._authors: list[int] = []
         self._published: list[str] = []
         self._seen: list[str] = []
-        self._post: dict[str, dict[str, array[int]]] = {"title": {}, "abstract": {}, "org": {}}
+        self._post: dict[str, _Postings] = {
+            "title": _Postings(), "abstract": _Postings(), "org": _Postings()}
         self._vocab: set[str] = set()
         self._by_len: dict[int, list[str]] = {}
         self._sorted_vocab: list[str] | None = None
@@ -182,7 +200,7 @@ class SearchIndex:
         """
         batch = list(entries)
         for start in range(0, len(batch), CHUNK * 8):
-            with self._lock:
+            with self._lock, _gc_paused():
                 for entry in batch[start:start + CHUNK * 8]:
                     self._add_entry(entry, abstracts)
                 self._changed()
@@ -199,9 +217,10 @@ class SearchIndex:
         for start in range(0, len(items), CHUNK):
             if cancelled is not None and cancelled():
                 return
-            with self._lock:
+            with self._lock, _gc_paused():
+                num = self._num
                 for pid, text in items[start:start + CHUNK]:
-                    d = self._num.get(pid)
+                    d = num.get(pid)
                     if d is not None:
                         self._set_abstract(d, text)
                 self._changed()
@@ -272,10 +291,11 @@ class SearchIndex:
 
     def _post_add(self, fld: str, words: AbstractSet[str], d: int) -> None:
         post = self._post[fld]
-        new = words.difference(post)  # type: ignore[attr-defined]
-        if new:
-            post.update(zip(new, map(array, repeat("I", len(new)))))
-            fresh = [w for w in new if w not in self._vocab]
+        # The per-posting work of the build, all in C: map over array.append.
+        deque(map(array.append, map(post.__getitem__, words), repeat(d)), maxlen=0)
+        if post.fresh:
+            fresh = [w for w in post.fresh if w not in self._vocab]
+            post.fresh.clear()
             if fresh:
                 self._vocab.update(fresh)
                 by_len = self._by_len
@@ -283,8 +303,6 @@ class SearchIndex:
                     by_len.setdefault(len(w), []).append(w)
                 self._sorted_vocab = None
                 self._trunc.clear()
-        # The per-posting work of the build: all in C (map over array.append).
-        deque(map(array.append, map(post.__getitem__, words), repeat(d)), maxlen=0)
 
     def _post_remove(self, fld: str, words: Iterable[str], d: int) -> None:
         post = self._post[fld]
@@ -684,6 +702,19 @@ class SearchIndex:
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic GC during a build chunk: it allocates only acyclic objects, and a full
+    collection walking the library's millions of objects would cost more than the chunk."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _has_code_link(text: str) -> bool:
