@@ -28,6 +28,7 @@ import math
 import re
 import threading
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -41,7 +42,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from readq.models import Entry, PaperState
-from readq.query import STOPWORDS, Filter, Query, Term, fold, parse_query, split_words
+from readq.query import STOPWORDS, Filter, Query, Term, fold, parse_query
 
 # Weights of one query word's best match in a paper, by field and match quality.
 EXACT, PREFIX, TYPO1, TYPO2 = 0, 1, 2, 3
@@ -129,6 +130,15 @@ class _Cancelled(Exception):
     pass
 
 
+def _never() -> bool:
+    return False
+
+
+def _check(cancelled: Callable[[], bool]) -> None:
+    if cancelled():
+        raise _Cancelled
+
+
 class _Postings(dict):  # type: ignore[type-arg]
     """word -> array of paper numbers; a lookup of a new word creates its array (in the
     C lookup path, so the build needs no separate "which words are new" pass)."""
@@ -149,9 +159,6 @@ class _TermHits(NamedTuple):
 
     groups: list[tuple[int, set[int]]]
     docs: set[int]
-
-
-_NO_STATE = PaperState()
 
 
 class SearchIndex:
@@ -321,12 +328,8 @@ class SearchIndex:
             self._sorted_vocab = sorted(self._vocab)
         return self._sorted_vocab
 
-    def vocabulary_matches(self, word: str, min_prefix: int = 2) -> dict[str, int]:
-        """Vocabulary words ``word`` matches, each with its best level (EXACT..TYPO2)."""
-        with self._lock:
-            return self._vocab_matches(word, min_prefix)
-
     def _vocab_matches(self, word: str, min_prefix: int) -> dict[str, int]:
+        """Vocabulary words ``word`` matches, each with its best level (EXACT..TYPO2)."""
         key = ("vocab", word, min_prefix, self._version)
         hit = self._cache.get(key)
         if hit is not None:
@@ -353,7 +356,7 @@ class SearchIndex:
                         found[w] = TYPO2
         if n >= min_prefix:
             vocab = self._sorted()
-            i = _bisect_left(vocab, word)
+            i = bisect_left(vocab, word)
             while i < len(vocab) and vocab[i].startswith(word):
                 found[vocab[i]] = PREFIX
                 i += 1
@@ -382,7 +385,8 @@ class SearchIndex:
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
 
-    def _term_hits(self, term: Term, allowed: set[int] | None = None) -> _TermHits:
+    def _term_hits(self, term: Term, allowed: set[int] | None = None,
+                   cancelled: Callable[[], bool] = _never) -> _TermHits:
         """The papers a term matches, grouped by match weight.
 
         Word terms come from the postings and are cached; a phrase is verified paper by
@@ -419,6 +423,7 @@ class SearchIndex:
                     if arr:
                         by_level.setdefault(lv, []).append(arr)
                 for lv, arrs in by_level.items():
+                    _check(cancelled)  # each union can be 100k papers: poll between them
                     raw.append((weights[fld][lv], set().union(*arrs)))
             hits = _disjoint(raw)
         self._remember(key, hits)
@@ -569,7 +574,7 @@ class SearchIndex:
             if term.field == "note":
                 hits = self._note_hits(term, states)
             else:
-                hits = self._term_hits(term)
+                hits = self._term_hits(term, None, cancelled)
             _check(cancelled)
             if term.negated:
                 banned |= hits.docs
@@ -583,7 +588,7 @@ class SearchIndex:
             # narrow phrase verification by what every word matches
             restrict(_intersection([h.docs for h in soft]))
         for term in phrases:
-            hits = self._term_hits(term, allowed)
+            hits = self._term_hits(term, allowed, cancelled)
             _check(cancelled)
             restrict(hits.docs)
             if term.field in ("any", "title", "abstract"):
@@ -608,6 +613,7 @@ class SearchIndex:
         for k, hits in enumerate(soft + hard):
             bonus = MATCH_BONUS if k < len(soft) else 0
             for weight, docs in hits.groups:
+                _check(cancelled)
                 if len(docs) > len(cands):
                     docs = cands & docs
                 elif docs is not cands:
@@ -723,15 +729,6 @@ def _has_code_link(text: str) -> bool:
     return any(h in low for h in CODE_HOSTS)
 
 
-def _never() -> bool:
-    return False
-
-
-def _check(cancelled: Callable[[], bool]) -> None:
-    if cancelled():
-        raise _Cancelled
-
-
 def _not_none(x: object) -> bool:
     return x is not None
 
@@ -765,17 +762,6 @@ def _phrase_finder(words: Sequence[str]) -> Callable[[str], bool]:
         return False
 
     return search
-
-
-def _bisect_left(a: list[str], x: str) -> int:
-    lo, hi = 0, len(a)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if a[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _disjoint(raw: list[tuple[int, set[int]]]) -> _TermHits:
@@ -865,4 +851,4 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["SearchIndex", "SearchResult", "doc_words", "split_words"]
+__all__ = ["SearchIndex", "SearchResult", "doc_words"]
