@@ -122,7 +122,8 @@ class AddPapersScreen(ModalScreen[list[Paper] | None]):
     def text(self) -> str:
         return self.query_one(TextArea).text
 
-    @work(thread=True, exclusive=True, group="parse", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="parse", exit_on_error=False,
+          description="parse")
     def _parse(self, gen: int, text: str) -> None:
         self.post_message(self.Parsed(gen, preview(text, self.entries)))
 

@@ -52,7 +52,8 @@ class FilterBar(Horizontal):
             background: $surface;
             &:focus { background: $boost; border: none; }
         }
-        & > #filter-status { width: auto; max-width: 50%; height: 1; padding: 0 1; color: $text-muted; }
+        & > #filter-status { width: 40; max-width: 50%; height: 1; padding: 0 1; color: $text-muted;
+                             text-align: right; }
     }
     """
 
@@ -66,6 +67,8 @@ class FilterBar(Horizontal):
         return self.query_one(FilterInput)
 
     def set_status(self, text: Text | str) -> None:
-        self.query_one("#filter-status", Static).update(
-            text if isinstance(text, Text) else Text(text)
-        )
+        text = text if isinstance(text, Text) else Text(text)
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        # Fixed width, so no relayout of the screen per keystroke.
+        self.query_one("#filter-status", Static).update(text, layout=False)
