@@ -14,7 +14,7 @@ from readq.library import Library
 from readq.models import Paper
 from readq.tui.app import ReadqApp
 
-from tuihelpers import TODAY, clock
+from tuihelpers import SAMPLE, TODAY, clock
 
 
 @pytest.fixture(autouse=True)

@@ -392,7 +392,7 @@ async def test_add_papers_by_paste_and_by_path(make_app, open_library, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_of(app).has_class("-empty")
-        assert "readq add FILE" in str(screen_of(app).query_one("#welcome").content)
+        assert "readq add FILE" in screen_of(app).query_one("#welcome").content.plain
         await pilot.press("a")
         assert isinstance(app.screen, AddPapersScreen)
         app.screen.query_one(TextArea).post_message(__import__("textual").events.Paste(text))

@@ -52,13 +52,21 @@ Welcome to readq: your reading queue is empty.
 
 Add papers in any of these ways:
 
-  •  press  a  here and paste a whole copied Hugging Face papers page
+  •  press `a` here and paste a whole copied Hugging Face papers page
      (or type the path of a file that holds one)
-  •  run  readq add FILE  in a terminal
-  •  try the built-in sample library:  readq demo
+  •  run `readq add FILE` in a terminal
+  •  try the built-in sample library: `readq demo`
 
-Then triage with  r  (read),  s  (star) and  n  (note).
-Press  ?  for every key,  q  to quit."""
+Then triage with `r` (read), `s` (star) and `n` (note).
+Press `?` for every key, `q` to quit."""
+
+
+def welcome_text() -> Text:
+    """The welcome message with the `keys` in bold (our own text, not user text)."""
+    out = Text()
+    for i, part in enumerate(WELCOME.split("`")):
+        out.append(part, "bold reverse" if i % 2 else None)
+    return out
 
 
 class MainScreen(Screen[None]):
@@ -124,7 +132,7 @@ class MainScreen(Screen[None]):
         with Container(id="body"):
             yield PaperList(lib.entries, lib.states, id="paper-list")
             yield PaperDetails(id="details")
-        yield Static(Text(WELCOME), id="welcome")
+        yield Static(welcome_text(), id="welcome")
         yield Footer(compact=True)
 
     @property
@@ -177,8 +185,8 @@ class MainScreen(Screen[None]):
         c = self._counts
         text = Text(no_wrap=True, overflow="ellipsis")
         if width >= 80:
-            text.append(" readq ", "bold reverse")
-            text.append(" ")
+            text.append(" readq ", "bold")
+            text.append("│ ", "dim")
         for i, view in enumerate(VIEWS):
             if i:
                 text.append("·" if width < 70 else " · ", "dim")
@@ -275,7 +283,8 @@ class MainScreen(Screen[None]):
     # -- filtering -----------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        self.filter_input.focus()
+        # At once (``focus()`` waits a turn): keys typed right after `/` are the query.
+        self.set_focus(self.filter_input)
 
     def action_clear_filter(self) -> None:
         self.filter_input.value = ""

@@ -40,8 +40,8 @@ def details_text(entry: Entry | None, state: PaperState, abstract: str | None) -
     flags.append("read" if state.read else "unread")
     if state.starred:
         flags.append("★ starred")
-    out.append(" · ".join(flags), style="italic")
-    out.append(f"  id {entry.id[:10]}", style="dim")
+    out.append(" · ".join(flags))
+    out.append(f" · id {entry.id[:10]}", style="dim")
     out.append("\n\n")
     out.append("Open (o)  ", style="bold")
     out.append("Hugging Face papers search for the title", style="dim")

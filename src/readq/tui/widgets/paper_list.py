@@ -38,6 +38,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--starred",
         "paper-list--note",
         "paper-list--marked",
+        "paper-list--mark-glyph",
         "paper-list--match",
         "paper-list--meta",
     }
@@ -53,7 +54,8 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--unread-dot { color: $accent; text-style: bold; }
         & > .paper-list--starred { color: $warning; text-style: bold; }
         & > .paper-list--note { color: $secondary; }
-        & > .paper-list--marked { background: $success 30%; color: $success; }
+        & > .paper-list--marked { background: $success 25%; }
+        & > .paper-list--mark-glyph { color: $success; text-style: bold; }
         & > .paper-list--match { text-style: bold underline; color: $accent-lighten-1; }
         & > .paper-list--meta { color: $text-muted; }
     }
@@ -270,7 +272,7 @@ class PaperList(ScrollView, can_focus=True):
             )
         row = Text(style=row_style, no_wrap=True, overflow="ellipsis", end="")
         meta = self._style("paper-list--meta")
-        row.append("▌" if marked else " ", self._style("paper-list--marked") if marked else None)
+        row.append("▌" if marked else " ", self._style("paper-list--mark-glyph"))
         row.append("•" if not state.read else " ", self._style("paper-list--unread-dot"))
         row.append("★" if state.starred else " ", self._style("paper-list--starred"))
         row.append("✎" if state.note else " ", self._style("paper-list--note"))
@@ -281,11 +283,11 @@ class PaperList(ScrollView, can_focus=True):
             else:
                 date = short_date(entry.published).ljust(6)
             votes = upvotes_text(entry.upvotes)
-            row.append(" " + date, meta)
+            row.append("  " + date, meta)
             row.append((f" ▲{votes}" if votes else "").rjust(6), meta)
             row.append("  ")
         else:
-            row.append(" ")
+            row.append("  ")
         start = len(row.plain)
         row.append(title)
         if self._query and self._spans is not None and entry is not None:
