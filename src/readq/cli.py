@@ -163,11 +163,16 @@ def _row(lib: Library, e: Entry, width: int) -> str:
 
 def _search_ids(lib: Library, query: str, ids: list[str]) -> tuple[list[str], bool, list[str]]:
     """Run the core search over ``ids``; (matches, ranked, malformed-term messages)."""
+    from readq.query import parse_query
     from readq.search import SearchIndex
 
+    parsed, _errors = parse_query(query)
+    # Abstracts are 90% of the library's bytes: only load them when the query can look
+    # at them (free words anywhere, or abstract: terms). Filters alone never do.
+    needs_abstracts = any(t.field in ("any", "abstract") for t in parsed.terms)
     index = SearchIndex()
-    index.add(lib.entries.values(), lib.abstracts())
-    result = index.search(query, states=lib.states, within=set(ids))
+    index.add(lib.entries.values(), lib.abstracts() if needs_abstracts else {})
+    result = index.search(parsed, states=lib.states, within=set(ids))
     return result.ids, result.ranked, result.errors
 
 
