@@ -397,7 +397,17 @@ class MainScreen(Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, message: PaperList.Highlighted) -> None:
-        self._show_details(message.paper_id)
+        # After the next repaint: the list (what the key changed) shows first, the
+        # details pane (a relayout of a long abstract) follows a frame later.
+        self._details_for = message.paper_id
+        self.call_after_refresh(self._details_after_refresh)
+
+    _details_for: str | None = None
+
+    def _details_after_refresh(self) -> None:
+        pid = self._details_for
+        if pid != self._abstract_for or pid is None:
+            self._show_details(pid)
 
     def _show_details(self, pid: str | None, *, keep_scroll: bool = False) -> None:
         lib = self.rq.library
