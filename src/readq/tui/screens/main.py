@@ -119,6 +119,10 @@ class MainScreen(Screen[None]):
         self._abstract_for: str | None = None
         self.last_error: str | None = None
 
+    def say(self, message: str, **kwargs: Any) -> None:
+        """A notification; messages may quote paths, links and titles: never markup."""
+        self.notify(message, markup=False, **kwargs)
+
     @property
     def rq(self) -> ReadqApp:
         return cast("ReadqApp", self.app)
@@ -156,7 +160,7 @@ class MainScreen(Screen[None]):
         if self.rq.poll_interval > 0:
             self.set_interval(self.rq.poll_interval, self.poll_now)
         for warning in self.rq.library.warnings:
-            self.notify(warning, severity="warning")
+            self.say(warning, severity="warning")
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_layout()
@@ -278,7 +282,7 @@ class MainScreen(Screen[None]):
         else:
             self.sort = next_sort(self.sort)
         self.refresh_view()
-        self.notify(f"Sorted by {sort_label(self.sort)}", timeout=1.5)
+        self.say(f"Sorted by {sort_label(self.sort)}", timeout=1.5)
 
     # -- filtering -----------------------------------------------------------------------
 
@@ -522,7 +526,7 @@ class MainScreen(Screen[None]):
     def _save_failed(self, err: BaseException) -> None:
         message = str(err) if isinstance(err, ReadqError) else f"{err.strerror or err}"
         self.last_error = message
-        self.notify(f"Not saved: {message}", title="Save failed", severity="error", timeout=8)
+        self.say(f"Not saved: {message}", title="Save failed", severity="error", timeout=8)
         self.poll_now()  # show what is on disk, nothing else
         self.refresh_view()
 
@@ -567,7 +571,7 @@ class MainScreen(Screen[None]):
             self.apply({i: {"read": value} for i in targets}, "mark read" if value else
                        "mark unread")
             self.paper_list.set_marked(set())
-            self.notify(f"{plural(len(targets), 'paper')} marked {'read' if value else 'unread'}"
+            self.say(f"{plural(len(targets), 'paper')} marked {'read' if value else 'unread'}"
                         " · u undoes", timeout=3)
             return
         pid = targets[0]
@@ -583,7 +587,7 @@ class MainScreen(Screen[None]):
             value = not all(self._effective(i, "starred") for i in targets)
             self.apply({i: {"starred": value} for i in targets}, "star" if value else "unstar")
             self.paper_list.set_marked(set())
-            self.notify(f"{plural(len(targets), 'paper')} {'starred' if value else 'unstarred'}"
+            self.say(f"{plural(len(targets), 'paper')} {'starred' if value else 'unstarred'}"
                         " · u undoes", timeout=3)
             return
         pid = targets[0]
@@ -608,14 +612,14 @@ class MainScreen(Screen[None]):
         ids = [i for i in self.paper_list.rows
                if not self.rq.library.states.get(i, DEFAULT_STATE).read]
         if not ids:
-            self.notify("Every paper in this view is already read.")
+            self.say("Every paper in this view is already read.")
             return
         what = "in this filtered view" if self._filter_active else f"in {self.view.label}"
 
         def go(confirmed: bool | None) -> None:
             if confirmed:
                 self.apply({i: {"read": True} for i in ids}, f"mark {len(ids)} read")
-                self.notify(f"Marked {plural(len(ids), 'paper')} read · u undoes", timeout=4)
+                self.say(f"Marked {plural(len(ids), 'paper')} read · u undoes", timeout=4)
 
         if len(ids) > BULK_CONFIRM_OVER:
             from readq.tui.screens.confirm import ConfirmScreen
@@ -633,7 +637,7 @@ class MainScreen(Screen[None]):
     def action_undo(self) -> None:
         history = self.rq.history
         if not history.undo:
-            self.notify("Nothing to undo.", timeout=2)
+            self.say("Nothing to undo.", timeout=2)
             return
         change = history.undo.pop()
         self.run_worker(self._undo_redo(change, undo=True), group="save", exit_on_error=False)
@@ -641,7 +645,7 @@ class MainScreen(Screen[None]):
     def action_redo(self) -> None:
         history = self.rq.history
         if not history.redo:
-            self.notify("Nothing to redo.", timeout=2)
+            self.say("Nothing to redo.", timeout=2)
             return
         change = history.redo.pop()
         self.run_worker(self._undo_redo(change, undo=False), group="save", exit_on_error=False)
@@ -665,7 +669,7 @@ class MainScreen(Screen[None]):
         if keep is not None and keep not in self.paper_list.rows:
             pass
         verb = "Undone" if undo else "Redone"
-        self.notify(f"{verb}: {change.label or 'change'}"
+        self.say(f"{verb}: {change.label or 'change'}"
                     + (f" ({plural(len(ids), 'paper')})" if len(ids) > 1 else ""), timeout=2)
 
     # -- notes ---------------------------------------------------------------------------
@@ -683,7 +687,7 @@ class MainScreen(Screen[None]):
         def saved(text: str | None) -> None:
             if text is not None and text != current:
                 self.apply({pid: {"note": text}}, "note",
-                           done=lambda c: self.notify("Note saved.", timeout=2))
+                           done=lambda c: self.say("Note saved.", timeout=2))
 
         self.app.push_screen(NoteEditor(pid, entry.title, current), saved)
 
@@ -696,26 +700,26 @@ class MainScreen(Screen[None]):
         try:
             editor_command()
         except ReadqError as err:
-            self.notify(str(err), severity="error", timeout=6)
+            self.say(str(err), severity="error", timeout=6)
             return
         current = self._effective(pid, "note")
         try:
             with self.app.suspend():
                 text = edit_text(current, title=self.rq.library.entries[pid].title)
         except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor; use n instead.",
+            self.say("This terminal cannot hand over to an editor; use n instead.",
                         severity="error")
             return
         except ReadqError as err:
-            self.notify(str(err), severity="error", timeout=6)
+            self.say(str(err), severity="error", timeout=6)
             return
         if text is None:
-            self.notify("The editor exited with an error; the note was not changed.",
+            self.say("The editor exited with an error; the note was not changed.",
                         severity="warning")
             return
         if text.rstrip("\n") != current:
             self.apply({pid: {"note": text}}, "note",
-                       done=lambda c: self.notify("Note saved.", timeout=2))
+                       done=lambda c: self.say("Note saved.", timeout=2))
 
     # -- open / copy ---------------------------------------------------------------------
 
@@ -741,7 +745,7 @@ class MainScreen(Screen[None]):
 
     def _open_url(self, url: str) -> None:
         self.app.open_url(url)
-        self.notify(Text(f"Opening {url}"), timeout=3)
+        self.say(f"Opening {url}", timeout=3)
 
     def action_copy_paper(self) -> None:
         pid = self.paper_list.highlighted
@@ -751,7 +755,7 @@ class MainScreen(Screen[None]):
         links = self._links(pid)
         link = links[1] if len(links) > 1 else links[0]
         self.app.copy_to_clipboard(f"{display_text(entry.title)}\n{link}")
-        self.notify(Text("Copied the title and link"), timeout=2)
+        self.say("Copied the title and link.", timeout=2)
 
     # -- add / export --------------------------------------------------------------------
 
@@ -773,7 +777,7 @@ class MainScreen(Screen[None]):
             return
         self._catalog_changed(report.new_ids + report.changed_ids)
         known = report.known + report.updated
-        self.notify(f"Added {plural(report.new, 'new paper')}"
+        self.say(f"Added {plural(report.new, 'new paper')}"
                     + (f"; {known:,} already known" if known else "") + ".", timeout=4)
 
     def _catalog_changed(self, ids: Iterable[str]) -> None:
@@ -796,7 +800,7 @@ class MainScreen(Screen[None]):
 
         n = self.starred_count
         if n == 0:
-            self.notify("No starred papers to export yet: star some with s.", timeout=4)
+            self.say("No starred papers to export yet: star some with s.", timeout=4)
             return
         default = default_export_path(self.rq.today(), self.rq.home)
 
@@ -814,9 +818,9 @@ class MainScreen(Screen[None]):
                                              self.rq.today())
         except (ReadqError, OSError) as err:
             message = str(err) if isinstance(err, ReadqError) else f"{err.strerror or err}"
-            self.notify(Text(f"Export failed: {message}"), severity="error", timeout=8)
+            self.say(f"Export failed: {message}", severity="error", timeout=8)
             return
-        self.notify(Text(f"Exported {plural(count, 'starred paper')} to {path}"), timeout=6)
+        self.say(f"Exported {plural(count, 'starred paper')} to {path}", timeout=6)
 
     # -- other processes -----------------------------------------------------------------
 
@@ -832,7 +836,7 @@ class MainScreen(Screen[None]):
             message = str(err)
             if message != self.last_error:
                 self.last_error = message
-                self.notify(message, severity="error", timeout=8)
+                self.say(message, severity="error", timeout=8)
             return
         if catalog_ids:
             self._catalog_changed(catalog_ids)
