@@ -380,7 +380,7 @@ def test_decode_lines_is_independent_of_chunk_boundaries(chunk_size: int, encodi
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
 def test_explicit_utf8_encoding_still_drops_the_bom(encoding: str) -> None:
-    data = codecs.BOM_UTF8 + "Title\nAbstract.\n".encode()
+    data = codecs.BOM_UTF8 + b"Title\nAbstract.\n"
     lines = list(decode_lines(io.BytesIO(data), encoding=encoding, chunk_size=1))
     assert lines == ["Title", "Abstract."]
 

@@ -13,13 +13,13 @@ import shutil
 import stat
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
 from readq import __version__, paths
+from readq.crashlog import write_crash_log
 from readq.errors import (
     EX_NOTFOUND,
     EX_SOFTWARE,
@@ -539,22 +539,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _crash_log(exc: BaseException) -> Path | None:
-    """Write the traceback to a private file in the log dir; never shown on screen."""
-    try:
-        directory = paths.log_dir()
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = directory / f"crash-{stamp}-{os.getpid()}.log"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(f"readq {__version__}\n")
-            f.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-        return path
-    except OSError:
-        return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code; no traceback ever reaches the user."""
     try:
@@ -576,7 +560,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse --help / --version
         return exc.code if isinstance(exc.code, int) else 0
     except Exception as exc:  # a bug: keep the user's terminal clean, keep the details
-        log = _crash_log(exc)
+        log = write_crash_log(exc)
         where = f"; details in {log}" if log else ""
         _out(f"readq: internal error ({type(exc).__name__}){where}", file=sys.stderr)
         return EX_SOFTWARE

@@ -316,10 +316,11 @@ class Library:
 
     def abstracts(self) -> dict[str, str]:
         """Every abstract (loads the remaining shards; meant for a background thread)."""
-        with self._io:
-            for rel in all_shards(ABSTRACTS):
+        for rel in all_shards(ABSTRACTS):
+            with self._io:  # per shard, so abstract(pid) for the detail pane never waits long
                 if rel not in self._abstract_shards:
                     self._load_abstract_shard(rel)
+        with self._io:
             return dict(self._abstracts)
 
     def resolve(self, prefix: str) -> str:

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, TextArea
+from tuihelpers import SAMPLE, TODAY, clock
 
 from readq.library import Library
 from readq.models import Paper
 from readq.tui.app import ReadqApp
-
-from tuihelpers import SAMPLE, TODAY, clock
 
 
 @pytest.fixture(autouse=True)

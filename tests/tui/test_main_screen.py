@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
+from tuihelpers import SAMPLE, TODAY, numbered_papers, paper, settle
 
 from readq.errors import StoreWriteError
 from readq.library import Library
@@ -22,8 +23,6 @@ from readq.tui.screens.links import LinkPicker
 from readq.tui.screens.main import MainScreen
 from readq.tui.screens.note_editor import NoteEditor
 from readq.views import View
-
-from tuihelpers import SAMPLE, TODAY, numbered_papers, paper, settle
 
 SIZE = (100, 30)
 

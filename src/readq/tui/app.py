@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
-import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from readq import paths
+from readq.crashlog import write_crash_log
 from readq.errors import ReadqError
 from readq.library import Library
 from readq.search import SearchIndex
@@ -147,22 +145,6 @@ class ReadqApp(App[int]):
         super()._handle_exception(error)
 
 
-def write_crash_log(error: BaseException) -> Path | None:
-    """The traceback (which may quote note text) in the user log dir, mode 0600."""
-    try:
-        folder = paths.log_dir()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"crash-{stamp}-{os.getpid()}.log"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write("".join(traceback.format_exception(type(error), error,
-                                                       error.__traceback__)))
-        return path
-    except OSError:
-        return None
-
-
 def run_app(data_dir: Path, *, demo: bool = False) -> int:
     """Open the library at ``data_dir`` and run the reading queue; return the exit code."""
     try:
@@ -175,7 +157,7 @@ def run_app(data_dir: Path, *, demo: bool = False) -> int:
         app.run()
     except Exception as err:  # noqa: BLE001 - Textual already restored the terminal
         log = write_crash_log(err)
-        print(f"readq: unexpected error: {err}", file=sys.stderr)
+        print(f"readq: unexpected error ({type(err).__name__})", file=sys.stderr)
         if log:
             print(f"readq: details were written to {log}", file=sys.stderr)
         return 1

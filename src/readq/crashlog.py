@@ -1,0 +1,30 @@
+"""Crash logs: the traceback goes to a private file, never to the user's terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+from pathlib import Path
+
+from readq import __version__, paths
+
+
+def write_crash_log(exc: BaseException) -> Path | None:
+    """Write ``exc``'s traceback to ``<user log dir>/crash-*.log`` (mode 0600).
+
+    Only the traceback and versions are written, no local variables, so note text only
+    appears if it was part of the error message itself. Returns None if it cannot write.
+    """
+    try:
+        directory = paths.log_dir()
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = directory / f"crash-{stamp}-{os.getpid()}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(f"readq {__version__}\n")
+            f.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        return path
+    except OSError:
+        return None
