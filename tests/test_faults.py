@@ -19,7 +19,7 @@ import pytest
 
 from readq import fsutil
 from readq import store as store_mod
-from readq.errors import LockTimeoutError, StoreWriteError
+from readq.errors import CorruptFileError, LockTimeoutError, StoreWriteError
 from readq.ids import paper_id
 from readq.library import Library
 from readq.models import Paper
@@ -250,3 +250,49 @@ def test_io_error_at_each_step_of_a_write_leaves_the_old_files(
         assert fresh.state(pid).note == "the old note"
         assert {p: p.read_bytes() for p in data.rglob("*.json")} == before
     assert not list(data.rglob("*" + fsutil.TMP_SUFFIX))
+
+
+def _damaged_variants(raw: bytes) -> list[tuple[str, bytes]]:
+    rng = random.Random(99)
+    out = [(f"truncated to {k}", raw[:k]) for k in range(len(raw))]
+    out += [("garbage appended", raw + b"garbage"), ("extra data", raw + raw),
+            ("0 bytes", b""), ("whitespace", b"  \n\t "), ("NUL-filled", b"\x00" * len(raw)),
+            ("invalid UTF-8", raw.replace(b'"', b"\xff", 1)), ("a list", b"[]"), ("null", b"null"),
+            ("table not an object", b'{"state": []}'),
+            ("wrong field type", raw.replace(b'"starred":true', b'"starred":"yes"'))]
+    for i in range(200):
+        pos = rng.randrange(len(raw))
+        flipped = bytearray(raw)
+        flipped[pos] ^= 1 << rng.randrange(8)
+        out.append((f"bit flip {i} at {pos}", bytes(flipped)))
+    return out
+
+
+def test_damaged_state_files_are_never_read_as_empty_nor_overwritten(tmp_path: Path) -> None:
+    data = tmp_path / "lib"
+    lib = Library.open(data)
+    titles = [f"Paper {i}" for i in range(300)]
+    lib.import_papers([Paper(paper_id(t), t, "abs") for t in titles])
+    a = paper_id("Paper 1")
+    same_shard = [paper_id(t) for t in titles if paper_id(t)[:2] == a[:2]]
+    for pid in same_shard:
+        lib.update({pid: {"starred": True, "note": f"note of {pid}"}})
+    shard = data / store_mod.shard_name(store_mod.STATE, a)
+    raw = shard.read_bytes()
+    tried = detected = 0
+    for name, damaged in _damaged_variants(raw):
+        shard.write_bytes(damaged)
+        tried += 1
+        try:
+            opened = Library.open(data)
+        except CorruptFileError:
+            detected += 1
+            with pytest.raises(CorruptFileError):
+                lib.set_field([a], "read", True)
+            assert shard.read_bytes() == damaged, f"{name}: the damaged file was overwritten"
+            continue
+        # a flip inside a string can leave valid data: it must still hold every paper
+        assert len([p for p in same_shard if opened.state(p).starred]) >= len(same_shard) - 1, name
+    assert detected >= tried - 200  # every structural damage is detected
+    for stray in data.rglob("*.corrupt-*"):
+        stray.unlink()
