@@ -181,7 +181,7 @@ def bench_size(n: int, workdir: Path, repeats: int) -> dict[str, object]:
         idx._cache.clear()
         t = time.perf_counter()
         res = idx.search(q, states=states, now=NOW,
-                         cancelled=lambda: time.perf_counter() - t > 0.005)
+                         cancelled=lambda t=t: time.perf_counter() - t > 0.005)
         if res.cancelled:
             cancel_lat.append(time.perf_counter() - t - 0.005)
     cancel_lat = cancel_lat or [0.0]

@@ -29,9 +29,11 @@ from readq.ids import paper_id
 from readq.library import Library
 from readq.models import Paper
 
-WORDS = ("sparse adaptive transformer diffusion retrieval alignment reward model "
-         "speculative decoding quantization pruning expert routing graph neural "
-         "network benchmark agent reasoning vision language policy").split()
+WORDS = (
+    "sparse adaptive transformer diffusion retrieval alignment reward model "
+    "speculative decoding quantization pruning expert routing graph neural "
+    "network benchmark agent reasoning vision language policy"
+).split()
 
 
 def synthetic(n: int, seed: int = 7) -> list[Paper]:
@@ -40,9 +42,16 @@ def synthetic(n: int, seed: int = 7) -> list[Paper]:
     for i in range(n):
         title = f"{' '.join(rng.choices(WORDS, k=8)).title()} {i}"
         abstract = " ".join(rng.choices(WORDS, k=200))  # ~1.5 KB, like real abstracts
-        out.append(Paper(id=paper_id(title), title=title, abstract=abstract,
-                         authors=rng.randint(1, 20), published=f"2025-{rng.randint(1, 12):02d}-"
-                         f"{rng.randint(1, 28):02d}", upvotes=rng.randint(0, 50)))
+        out.append(
+            Paper(
+                id=paper_id(title),
+                title=title,
+                abstract=abstract,
+                authors=rng.randint(1, 20),
+                published=f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                upvotes=rng.randint(0, 50),
+            )
+        )
     return out
 
 
@@ -101,8 +110,14 @@ def run(n: int) -> dict[str, object]:
 
     size = sum(f.stat().st_size for f in tmp.rglob("*.json") if f.name != "naive-state.json")
     return {
-        "n": n, "import_s": import_s, "bulk_s": bulk_s, "open": opens, "toggle": toggles,
-        "note": notes, "naive": naive, "bytes": size,
+        "n": n,
+        "import_s": import_s,
+        "bulk_s": bulk_s,
+        "open": opens,
+        "toggle": toggles,
+        "note": notes,
+        "naive": naive,
+        "bytes": size,
     }
 
 
@@ -115,14 +130,14 @@ def report(r: dict[str, object]) -> str:
         "## Library store",
         "",
         f"Measured by `benchmarks/bench_store.py` on {r['n']:,} papers, every one of them",
-        "read (so every paper carries a state document), Python "
-        f"{sys.version.split()[0]}.",
+        f"read (so every paper carries a state document), Python {sys.version.split()[0]}.",
         "",
         "| operation | median | p95 | target |",
         "|---|---:|---:|---:|",
         f"| open the library (catalog + all state, no abstracts) | {ms(statistics.median(opens))} "
         f"| {ms(max(opens))} (max of 5) | < 1 s |",
-        f"| toggle one star (locked, fsynced, atomic) | {ms(med_toggle)} | {ms(p95(toggles))} | < 20 ms |",
+        f"| toggle one star (locked, fsynced, atomic) | {ms(med_toggle)} "
+        f"| {ms(p95(toggles))} | < 20 ms |",
         f"| save one note | {ms(statistics.median(notes))} | {ms(p95(notes))} | |",
         f"| naive: one TinyDB `update` in a single {r['n']:,}-document state file "
         f"| {ms(statistics.median(naive))} | | |",
@@ -130,7 +145,8 @@ def report(r: dict[str, object]) -> str:
         f"The sharded store toggles a star **{statistics.median(naive) / med_toggle:.0f}x** faster "
         "than the naive single-file layout measured in the same run.",
         "",
-        f"Importing all {r['n']:,} papers took {r['import_s']:.1f} s (one transaction); marking them "
+        f"Importing all {r['n']:,} papers took {r['import_s']:.1f} s (one transaction); "
+        "marking them "
         f"all read took {r['bulk_s']:.1f} s (one transaction). Data on disk: "
         f"{int(r['bytes']) / 2**20:.0f} MB.",
     ]

@@ -67,8 +67,11 @@ def test_parse_prints_exact_json_fields_and_saves_nothing(
     assert code == 0
     docs = [json.loads(line) for line in out.splitlines()]
     assert len(docs) == 3
-    assert all(list(d) == ["id", "title", "abstract", "authors", "organization", "published",
-                           "upvotes", "links"] for d in docs)
+    assert all(
+        list(d)
+        == ["id", "title", "abstract", "authors", "organization", "published", "upvotes", "links"]
+        for d in docs
+    )
     assert docs[0]["links"] == ["https://github.com/example/smoa"]
     assert docs[0]["upvotes"] == 12 and docs[0]["authors"] == 4
     assert not data_dir.exists()
@@ -101,16 +104,26 @@ def test_add_from_stdin(
     ("content", "message", "exit_code"),
     [
         (b"", "is empty", 65),
-        (b"\n\n  \nSubscribe\nDaily Papers\nbyAK and the research community\nNov 5\n",
-         "no papers found", 65),
+        (
+            b"\n\n  \nSubscribe\nDaily Papers\nbyAK and the research community\nNov 5\n",
+            "no papers found",
+            65,
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary", 65),
-        ("Caf\u00e9 au lait\n\nA long enough abstract about coffee.\n".encode("latin-1"),
-         "UTF-8", 65),
+        (
+            "Caf\u00e9 au lait\n\nA long enough abstract about coffee.\n".encode("latin-1"),
+            "UTF-8",
+            65,
+        ),
     ],
 )
 def test_bad_input_is_one_line_nonzero_and_changes_nothing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path,
-    content: bytes, message: str, exit_code: int,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    data_dir: Path,
+    content: bytes,
+    message: str,
+    exit_code: int,
 ) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
@@ -148,9 +161,7 @@ def test_latin1_imports_with_explicit_encoding(
     assert any("Spärse" in t for t in ids_of(capsys))
 
 
-def test_state_commands_show_and_note(
-    capsys: pytest.CaptureFixture[str], listing: Path
-) -> None:
+def test_state_commands_show_and_note(capsys: pytest.CaptureFixture[str], listing: Path) -> None:
     run(capsys, "add", str(listing))
     ids = ids_of(capsys)
     sparse = ids["Sparse Mixture of Adapters for Continual Learning"]
@@ -174,30 +185,28 @@ def test_state_commands_show_and_note(
     assert not lib.state(sparse).starred and lib.state(sparse).note == ""
 
 
-def test_list_filters_sorts_and_limits(
-    capsys: pytest.CaptureFixture[str], listing: Path
-) -> None:
+def test_list_filters_sorts_and_limits(capsys: pytest.CaptureFixture[str], listing: Path) -> None:
     run(capsys, "add", str(listing))
     code, out, _ = run(capsys, "list", "--sort", "upvotes", "--json")
     titles = [json.loads(x)["title"] for x in out.splitlines()]
     assert titles[0].startswith("Sparse Mixture")  # 12 upvotes beats 3 and none
     code, out, _ = run(capsys, "list", "--sort", "title", "--limit", "1", "--json")
     assert [json.loads(x)["title"] for x in out.splitlines()] == [
-        "Diffusion Policies for Dexterous Manipulation"]
+        "Diffusion Policies for Dexterous Manipulation"
+    ]
     code, out, _ = run(capsys, "list", "--unread", "--json")
     docs = [json.loads(x) for x in out.splitlines()]
     assert len(docs) == 3 and {"read", "starred", "note", "first_seen", "last_seen"} <= set(docs[0])
 
 
-def test_bulk_read_by_query_and_all(
-    capsys: pytest.CaptureFixture[str], listing: Path
-) -> None:
+def test_bulk_read_by_query_and_all(capsys: pytest.CaptureFixture[str], listing: Path) -> None:
     run(capsys, "add", str(listing))
     code, out, _ = run(capsys, "read", "--query", "diffusion")
     assert code == 0 and "Marked 1 paper read" in out
     code, out, _ = run(capsys, "list", "--read", "--json")
     assert [json.loads(x)["title"] for x in out.splitlines()] == [
-        "Diffusion Policies for Dexterous Manipulation"]
+        "Diffusion Policies for Dexterous Manipulation"
+    ]
     code, out, _ = run(capsys, "read", "--all")
     assert "Marked 2 papers read (1 already were)" in out
     assert Library.open().counts()["unread"] == 0
@@ -263,7 +272,9 @@ def test_damaged_library_is_a_clear_error(
 
 
 def test_editor_with_arguments_edits_the_note(
-    capsys: pytest.CaptureFixture[str], listing: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    listing: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run(capsys, "add", str(listing))
@@ -280,8 +291,12 @@ def test_entry_point_no_tty_refuses_without_hanging(tmp_path: Path) -> None:
     env = {**os.environ, "READQ_DATA_DIR": str(tmp_path / "d")}
     for argv in (["readq"], ["readq", "demo"]):
         proc = subprocess.run(
-            [sys.executable, "-m", "readq", *argv[1:]], stdin=subprocess.DEVNULL,
-            capture_output=True, text=True, timeout=60, env=env,
+            [sys.executable, "-m", "readq", *argv[1:]],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
         )
         assert proc.returncode == 64
         assert "interactive terminal" in proc.stderr
@@ -290,8 +305,9 @@ def test_entry_point_no_tty_refuses_without_hanging(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_and_version() -> None:
-    proc = subprocess.run([sys.executable, "-m", "readq", "--version"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "readq", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("readq ")
 
 
@@ -328,17 +344,27 @@ def test_truncated_last_paper_imports_the_complete_ones(
 
 
 HOSTILE = [
-    "[bold]x", "A [/] B", "Foo [/", "[@click=app.quit]Q[/]", "[link=javascript:alert(1)]x[/link]",
-    "Esc \x1b[2J clear \x1b]52;c;ZWNobw==\x07 osc", "Nul\x00 and bell\x07", "👩‍🔬 scientist",
-    "مرحبا RTL עברית", "cafe\u0301 combining", "Long " + "x" * 5000,
+    "[bold]x",
+    "A [/] B",
+    "Foo [/",
+    "[@click=app.quit]Q[/]",
+    "[link=javascript:alert(1)]x[/link]",
+    "Esc \x1b[2J clear \x1b]52;c;ZWNobw==\x07 osc",
+    "Nul\x00 and bell\x07",
+    "👩‍🔬 scientist",
+    "مرحبا RTL עברית",
+    "cafe\u0301 combining",
+    "Long " + "x" * 5000,
 ]
 
 
 def test_hostile_titles_import_without_controls_and_export_literally(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    body = "\n\n".join(f"{t}\n\nAn abstract about item {i} that is long enough to read." for i, t
-                       in enumerate(HOSTILE))
+    body = "\n\n".join(
+        f"{t}\n\nAn abstract about item {i} that is long enough to read."
+        for i, t in enumerate(HOSTILE)
+    )
     src = tmp_path / "hostile.txt"
     src.write_text(body, encoding="utf-8")
     code, out, err = run(capsys, "add", str(src))

@@ -29,8 +29,16 @@ def test_every_key_of_the_reading_queue_is_in_tui_md() -> None:
 
     doc = (DOCS / "tui.md").read_text(encoding="utf-8")
     usage = (DOCS / "usage.md").read_text(encoding="utf-8")
-    shown = {"slash": "/", "question_mark": "?", "space": "space", "enter": "enter",
-             "escape": "escape", "shift+tab": "shift+tab", "tab": "tab", "ctrl+r": "ctrl+r"}
+    shown = {
+        "slash": "/",
+        "question_mark": "?",
+        "space": "space",
+        "enter": "enter",
+        "escape": "escape",
+        "shift+tab": "shift+tab",
+        "tab": "tab",
+        "ctrl+r": "ctrl+r",
+    }
     missing = []
     for binding in [*MainScreen.BINDINGS, *ReadqApp.BINDINGS]:
         for key in binding.key.split(","):  # type: ignore[union-attr]

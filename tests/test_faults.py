@@ -106,7 +106,10 @@ def _kill_rounds(data_dir: Path, rounds: int) -> None:
     for _ in range(rounds):
         proc = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(data_dir), str(step)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         # wait until it has started writing, then kill at a random moment
         first = proc.stdout.readline() if proc.stdout else ""
@@ -152,20 +155,27 @@ print("done")
 
 def test_two_processes_toggling_and_noting_at_once_end_exact(tmp_path: Path) -> None:
     data = tmp_path / "lib"
-    papers = [Paper(paper_id(f"Paper {t} {i}"), f"Paper {t} {i}", "abs")
-              for t in ("a", "b") for i in range(300)]
+    papers = [
+        Paper(paper_id(f"Paper {t} {i}"), f"Paper {t} {i}", "abs")
+        for t in ("a", "b")
+        for i in range(300)
+    ]
     papers += [Paper(paper_id(t), t, "abs") for t in ("Toggle A", "Toggle B")]
     Library.open(data).import_papers(papers)
     a, b = paper_id("Toggle A"), paper_id("Toggle B")
     procs = [
-        subprocess.Popen([sys.executable, "-c", TOGGLER, str(data), a, "1000"],
-                         stdout=subprocess.PIPE, text=True),
-        subprocess.Popen([sys.executable, "-c", TOGGLER, str(data), b, "1000"],
-                         stdout=subprocess.PIPE, text=True),
-        subprocess.Popen([sys.executable, "-c", NOTER, str(data), "a", "300"],
-                         stdout=subprocess.PIPE, text=True),
-        subprocess.Popen([sys.executable, "-c", NOTER, str(data), "b", "300"],
-                         stdout=subprocess.PIPE, text=True),
+        subprocess.Popen(
+            [sys.executable, "-c", TOGGLER, str(data), a, "1000"], stdout=subprocess.PIPE, text=True
+        ),
+        subprocess.Popen(
+            [sys.executable, "-c", TOGGLER, str(data), b, "1000"], stdout=subprocess.PIPE, text=True
+        ),
+        subprocess.Popen(
+            [sys.executable, "-c", NOTER, str(data), "a", "300"], stdout=subprocess.PIPE, text=True
+        ),
+        subprocess.Popen(
+            [sys.executable, "-c", NOTER, str(data), "b", "300"], stdout=subprocess.PIPE, text=True
+        ),
     ]
     outs = [p.communicate(timeout=600)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0]
@@ -192,8 +202,9 @@ def test_a_lock_held_by_a_stopped_process_times_out_naming_it(tmp_path: Path) ->
     data = tmp_path / "lib"
     _seed_library(data)
     before = {p: p.read_bytes() for p in data.rglob("*.json")}
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(data)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout and holder.stdout.readline().strip() == "locked"
         os.kill(holder.pid, signal.SIGSTOP)
@@ -232,6 +243,7 @@ def test_io_error_at_each_step_of_a_write_leaves_the_old_files(
             if calls["n"] == fail_at:
                 raise OSError(err, os.strerror(err))
             return real(*a, **k)
+
         return fn
 
     with monkeypatch.context() as m:
@@ -255,11 +267,18 @@ def test_io_error_at_each_step_of_a_write_leaves_the_old_files(
 def _damaged_variants(raw: bytes) -> list[tuple[str, bytes]]:
     rng = random.Random(99)
     out = [(f"truncated to {k}", raw[:k]) for k in range(len(raw))]
-    out += [("garbage appended", raw + b"garbage"), ("extra data", raw + raw),
-            ("0 bytes", b""), ("whitespace", b"  \n\t "), ("NUL-filled", b"\x00" * len(raw)),
-            ("invalid UTF-8", raw.replace(b'"', b"\xff", 1)), ("a list", b"[]"), ("null", b"null"),
-            ("table not an object", b'{"state": []}'),
-            ("wrong field type", raw.replace(b'"starred":true', b'"starred":"yes"'))]
+    out += [
+        ("garbage appended", raw + b"garbage"),
+        ("extra data", raw + raw),
+        ("0 bytes", b""),
+        ("whitespace", b"  \n\t "),
+        ("NUL-filled", b"\x00" * len(raw)),
+        ("invalid UTF-8", raw.replace(b'"', b"\xff", 1)),
+        ("a list", b"[]"),
+        ("null", b"null"),
+        ("table not an object", b'{"state": []}'),
+        ("wrong field type", raw.replace(b'"starred":true', b'"starred":"yes"')),
+    ]
     for i in range(200):
         pos = rng.randrange(len(raw))
         flipped = bytearray(raw)

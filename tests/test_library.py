@@ -25,8 +25,9 @@ from readq.models import Paper
 
 
 def paper(title: str, **kw: object) -> Paper:
-    return Paper(id=paper_id(title), title=title, abstract=kw.pop("abstract", f"About {title}."),
-                 **kw)  # type: ignore[arg-type]
+    return Paper(
+        id=paper_id(title), title=title, abstract=kw.pop("abstract", f"About {title}."), **kw
+    )  # type: ignore[arg-type]
 
 
 def fixed_clock(stamp: str = "2026-11-22T08:00:00"):
@@ -87,7 +88,8 @@ def test_a_paper_seen_again_gains_metadata_and_latest_upvotes() -> None:
 
 def test_duplicates_within_one_input_are_merged() -> None:
     report = Library.open().import_papers(
-        [paper("Alpha"), paper("ALPHA ", authors=4), paper("Beta")])
+        [paper("Alpha"), paper("ALPHA ", authors=4), paper("Beta")]
+    )
     assert report.new == 2 and report.duplicates == 1
     assert Library.open().entries[paper_id("Alpha")].authors == 4
 
@@ -100,8 +102,11 @@ def test_state_round_trip_and_sparse_storage(data_dir: Path) -> None:
     assert Library.open().state(a).read
     lib.set_field([a], "read", False)
     assert not Library.open().state(a).read
-    docs = [d for f in (data_dir / "state").glob("*.json")
-            for d in json.loads(f.read_text())["state"].values()]
+    docs = [
+        d
+        for f in (data_dir / "state").glob("*.json")
+        for d in json.loads(f.read_text())["state"].values()
+    ]
     assert docs == []  # untouched papers store nothing
 
 
@@ -166,8 +171,16 @@ def test_notes_are_cleaned_of_control_characters() -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"   \n", b"{not json", b"[]", b'{"state": []}', b'{"state": {"x": {}}}',
-     b'{"state": {"1": {"id": "a", "starred": "yes"}}}', b"\xff\xfe\x00garbage"],
+    [
+        b"",
+        b"   \n",
+        b"{not json",
+        b"[]",
+        b'{"state": []}',
+        b'{"state": {"x": {}}}',
+        b'{"state": {"1": {"id": "a", "starred": "yes"}}}',
+        b"\xff\xfe\x00garbage",
+    ],
 )
 def test_a_damaged_state_file_is_never_read_as_empty_nor_overwritten(
     data_dir: Path, damage: bytes

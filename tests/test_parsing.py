@@ -171,7 +171,8 @@ def test_hostile_titles_are_kept_literally_with_controls_removed() -> None:
     ]
     assert result.papers[1].abstract == "Abstract with an escape [2J sequence and a bell here."
     for paper in result.papers:
-        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in paper.title + paper.abstract)
+        text = paper.title + paper.abstract
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in text)
     assert [(w.line, w.message) for w in result.warnings] == [
         (21, "blank title replaced by '(untitled)'")
     ]
@@ -575,7 +576,8 @@ def test_seed_000_no_metadata(seeds: list[Path]) -> None:
         (p.authors, p.organization, p.published, p.upvotes) == (None, None, None, None)
         for p in result.papers
     )
-    assert result.papers[-1].title == "Predicting Rare Events by Shrinking Towards Proportional Odds"
+    last = "Predicting Rare Events by Shrinking Towards Proportional Odds"
+    assert result.papers[-1].title == last
 
 
 def test_seed_001_no_blank_lines_and_glued_subscribe(seeds: list[Path]) -> None:

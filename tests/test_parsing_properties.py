@@ -183,7 +183,7 @@ def test_line_endings_do_not_change_the_result(listing: Listing, eol: str) -> No
 def test_mixed_line_endings_do_not_change_the_result(listing: Listing, data: st.DataObject) -> None:
     lines = listing.render().split("\n")
     eols = data.draw(st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=len(lines)))
-    text = "".join(line + eol for line, eol in zip(lines, eols))
+    text = "".join(line + eol for line, eol in zip(lines, eols[: len(lines)], strict=True))
     assert parse(text).papers == listing.papers
 
 

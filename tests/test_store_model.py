@@ -82,15 +82,24 @@ class LibraryModel(RuleBasedStateMachine):
             return
         on_success()
 
-    @rule(titles=st.lists(st.sampled_from(TITLES), min_size=1, max_size=4),
-          fail_at=st.none() | st.integers(1, 8))
+    @rule(
+        titles=st.lists(st.sampled_from(TITLES), min_size=1, max_size=4),
+        fail_at=st.none() | st.integers(1, 8),
+    )
     def import_papers(self, titles: list[str], fail_at: int | None) -> None:
         papers = [Paper(paper_id(t), t, f"abstract of {t}") for t in titles]
-        self._apply(lambda: self.lib.import_papers(papers),
-                    lambda: self.papers.update(p.id for p in papers), fail_at)
+        self._apply(
+            lambda: self.lib.import_papers(papers),
+            lambda: self.papers.update(p.id for p in papers),
+            fail_at,
+        )
 
-    @rule(i=st.integers(0, len(TITLES) - 1), field=st.sampled_from(["read", "starred"]),
-          value=st.booleans(), fail_at=st.none() | st.integers(1, 4))
+    @rule(
+        i=st.integers(0, len(TITLES) - 1),
+        field=st.sampled_from(["read", "starred"]),
+        value=st.booleans(),
+        fail_at=st.none() | st.integers(1, 4),
+    )
     def toggle(self, i: int, field: str, value: bool, fail_at: int | None) -> None:
         pid = paper_id(TITLES[i])
         if pid not in self.papers:
@@ -126,8 +135,15 @@ class LibraryModel(RuleBasedStateMachine):
         for pid in self.papers:
             want = self.state.get(pid, {"read": False, "starred": False, "note": ""})
             got = fresh.state(pid)
-            assert (got.read, got.starred, got.note) == (want["read"], want["starred"], want["note"])
-        assert not list(self.dir.rglob("*" + fsutil.TMP_SUFFIX)) or (self.dir / "journal.json").exists()
+            assert (got.read, got.starred, got.note) == (
+                want["read"],
+                want["starred"],
+                want["note"],
+            )
+        assert (
+            not list(self.dir.rglob("*" + fsutil.TMP_SUFFIX))
+            or (self.dir / "journal.json").exists()
+        )
 
 
 TestLibraryModel = LibraryModel.TestCase

@@ -50,7 +50,8 @@ class Backup:
 
     @property
     def label(self) -> str:
-        return f"{self.taken.strftime('%Y-%m-%d %H:%M:%S')} UTC  {self.kind:<11} {self.papers} papers with state"
+        when = self.taken.strftime("%Y-%m-%d %H:%M:%S")
+        return f"{when} UTC  {self.kind:<11} {self.papers} papers with state"
 
 
 def _stamp(now: datetime) -> str:
@@ -64,8 +65,12 @@ def snapshot_state(store: Store) -> dict[str, Any]:
         for key, doc in store.read_docs(rel).items():
             docs[key] = doc
     meta = read_json_file(store.root / META_FILE) or {}
-    return {"format": "readq-state-backup", "version": 1, "meta": meta.get("meta", {}),
-            "state": docs}
+    return {
+        "format": "readq-state-backup",
+        "version": 1,
+        "meta": meta.get("meta", {}),
+        "state": docs,
+    }
 
 
 def read_backup(path: Path) -> dict[str, Any]:
@@ -109,8 +114,9 @@ def _digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(encode(data["state"])).hexdigest()
 
 
-def take_backup(store: Store, kind: str, *, now: datetime | None = None,
-                locked: bool = False) -> Backup | None:
+def take_backup(
+    store: Store, kind: str, *, now: datetime | None = None, locked: bool = False
+) -> Backup | None:
     """Write a verified backup; None when there is no state yet or nothing changed (daily).
 
     Call with ``locked=True`` from inside a held library lock.
@@ -150,7 +156,7 @@ def _rotate(store: Store) -> None:
     for b in list_backups(store, verify=False):
         by_kind.setdefault(b.kind, []).append(b)
     for kind, items in by_kind.items():
-        for old in items[KEEP.get(kind, 10):]:
+        for old in items[KEEP.get(kind, 10) :]:
             fsutil.remove_quietly([old.path])
 
 
@@ -212,7 +218,9 @@ def doctor(store: Store) -> list[Finding]:
         return [Finding(True, f"no library yet at {root} (it is created on the first import)")]
     try:
         meta = store.check_meta()
-        found.append(Finding(True, f"meta.json: schema version {meta['schema_version'] if meta else '?'}"))
+        found.append(
+            Finding(True, f"meta.json: schema version {meta['schema_version'] if meta else '?'}")
+        )
     except ReadqError as exc:
         found.append(Finding(False, str(exc)))
     for kind in (CATALOG, "abstracts", STATE):
@@ -227,23 +235,42 @@ def doctor(store: Store) -> list[Finding]:
         if not bad:
             found.append(Finding(True, f"{kind}: {docs} documents, all files readable"))
     if (root / JOURNAL_FILE).exists():
-        found.append(Finding(False, "an interrupted change is pending; it completes the next time "
-                                    "readq writes (or run any command that changes something)"))
+        found.append(
+            Finding(
+                False,
+                "an interrupted change is pending; it completes the next time "
+                "readq writes (or run any command that changes something)",
+            )
+        )
     strays = list(root.rglob("*" + fsutil.TMP_SUFFIX))
     if strays:
-        found.append(Finding(False, f"{len(strays)} leftover temporary files (removed on next start)"))
+        found.append(
+            Finding(False, f"{len(strays)} leftover temporary files (removed on next start)")
+        )
     corrupt = list(root.rglob("*.corrupt-*"))
     if corrupt:
-        found.append(Finding(True, f"{len(corrupt)} damaged files kept aside for you: "
-                                   + ", ".join(p.name for p in corrupt[:3])))
+        found.append(
+            Finding(
+                True,
+                f"{len(corrupt)} damaged files kept aside for you: "
+                + ", ".join(p.name for p in corrupt[:3]),
+            )
+        )
     backups = list_backups(store)
     if backups:
         found.append(Finding(True, f"{len(backups)} backups, newest {backups[0].label.strip()}"))
     else:
-        found.append(Finding(True, "no backups yet (taken daily and before imports and bulk changes)"))
+        found.append(
+            Finding(True, "no backups yet (taken daily and before imports and bulk changes)")
+        )
     mode = root.stat().st_mode & 0o777
-    found.append(Finding(mode & 0o077 == 0, f"data dir permissions {oct(mode)}"
-                         + ("" if mode & 0o077 == 0 else " (others can read it: chmod 700)")))
+    found.append(
+        Finding(
+            mode & 0o077 == 0,
+            f"data dir permissions {oct(mode)}"
+            + ("" if mode & 0o077 == 0 else " (others can read it: chmod 700)"),
+        )
+    )
     if not os.access(root, os.W_OK):
         found.append(Finding(False, f"{root} is not writable: changes cannot be saved"))
     return found

@@ -80,7 +80,9 @@ def _check_input_path(name: str) -> Path:
     return path
 
 
-def _parse_source(name: str, encoding: str | None, today: dt.date) -> tuple[list[Paper], list[ParseWarning]]:
+def _parse_source(
+    name: str, encoding: str | None, today: dt.date
+) -> tuple[list[Paper], list[ParseWarning]]:
     from readq import parsing
 
     if name == "-":
@@ -176,7 +178,9 @@ def _search_ids(lib: Library, query: str, ids: list[str]) -> tuple[list[str], bo
     return result.ids, result.ranked, result.errors
 
 
-def _select(lib: Library, args: argparse.Namespace, default_view: View) -> tuple[list[str], list[str]]:
+def _select(
+    lib: Library, args: argparse.Namespace, default_view: View
+) -> tuple[list[str], list[str]]:
     view = default_view
     for name in ("unread", "read", "starred", "all"):
         if getattr(args, name, False):
@@ -210,11 +214,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
             _out(json.dumps(p.to_dict(), ensure_ascii=False))
         else:
             meta = ", ".join(
-                x for x in (
+                x
+                for x in (
                     p.published or "",
                     f"{p.authors} authors" if p.authors is not None else (p.organization or ""),
                     f"{p.upvotes} upvotes" if p.upvotes is not None else "",
-                ) if x
+                )
+                if x
             )
             _out(f"{_short(p.id)}  {p.title}" + (f"  ({meta})" if meta else ""))
     for w in warnings:
@@ -256,7 +262,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     width = shutil.get_terminal_size((100, 24)).columns
     for pid in ids:
         e = lib.entries[pid]
-        _out(json.dumps(_entry_json(lib, e), ensure_ascii=False) if args.json else _row(lib, e, width))
+        _out(
+            json.dumps(_entry_json(lib, e), ensure_ascii=False)
+            if args.json
+            else _row(lib, e, width)
+        )
     if not ids and not args.json:
         _out("no papers match" if args.query else "no papers here yet", file=sys.stderr)
     return 0 if ids or not args.query else EX_NOTFOUND
@@ -316,8 +326,11 @@ def make_state_command(field: str, value: bool, verb: str) -> Callable[[argparse
             return EX_NOTFOUND
         change = lib.set_field(ids, field, value, verb)
         changed = sum(1 for pid in ids if change.before[pid][field] != value)
-        _out(f"Marked {changed} paper{'s' if changed != 1 else ''} {verb}"
-             + (f" ({len(ids) - changed} already were)" if changed != len(ids) else "") + ".")
+        _out(
+            f"Marked {changed} paper{'s' if changed != 1 else ''} {verb}"
+            + (f" ({len(ids) - changed} already were)" if changed != len(ids) else "")
+            + "."
+        )
         return 0
 
     return run
@@ -375,8 +388,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps(counts))
         return 0
-    _out(f"{counts['all']} papers: {counts['unread']} unread, {counts['read']} read, "
-         f"{counts['starred']} starred, {counts['notes']} with notes")
+    _out(
+        f"{counts['all']} papers: {counts['unread']} unread, {counts['read']} read, "
+        f"{counts['starred']} starred, {counts['notes']} with notes"
+    )
     return 0
 
 
@@ -395,8 +410,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 0
     source = Path(args.file) if args.file else None
     chosen = backup.restore(store, source)
-    _out(f"Restored read/starred/note state from {chosen.path.name} "
-         f"({chosen.papers} papers); the previous state was backed up first.")
+    _out(
+        f"Restored read/starred/note state from {chosen.path.name} "
+        f"({chosen.papers} papers); the previous state was backed up first."
+    )
     return 0
 
 
@@ -409,8 +426,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         _out(("ok    " if f.ok else "PROBLEM ") + f.text)
     bad = [f for f in findings if not f.ok]
     if bad:
-        _out(f"{len(bad)} problem{'s' if len(bad) != 1 else ''} found; see docs/data.md "
-             "('When something goes wrong')", file=sys.stderr)
+        _out(
+            f"{len(bad)} problem{'s' if len(bad) != 1 else ''} found; see docs/data.md "
+            "('When something goes wrong')",
+            file=sys.stderr,
+        )
         return 65
     return 0
 
@@ -473,21 +493,32 @@ def build_parser() -> argparse.ArgumentParser:
         "opens the reading queue.",
     )
     p.add_argument("--version", action="version", version=f"readq {__version__}")
-    p.add_argument("--data-dir", metavar="DIR", help="library location (default: $READQ_DATA_DIR "
-                   "or the platform's user data dir; see 'readq path')")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="library location (default: $READQ_DATA_DIR "
+        "or the platform's user data dir; see 'readq path')",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help: str
+    ) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help, description=help)
         sp.set_defaults(func=func)
         return sp
 
-    sp = add("demo", cmd_demo, "open readq on a built-in sample library (your library is untouched)")
+    sp = add(
+        "demo", cmd_demo, "open readq on a built-in sample library (your library is untouched)"
+    )
 
     sp = add("add", cmd_add, "import papers from copied listing files ('-' reads standard input)")
     sp.add_argument("files", nargs="+", metavar="FILE")
-    sp.add_argument("--encoding", help="decode the files with this encoding (default: UTF-8, "
-                    "or UTF-16 when the file starts with a BOM)")
+    sp.add_argument(
+        "--encoding",
+        help="decode the files with this encoding (default: UTF-8, "
+        "or UTF-16 when the file starts with a BOM)",
+    )
 
     sp = add("parse", cmd_parse, "parse listing files and print the papers; saves nothing")
     sp.add_argument("files", nargs="+", metavar="FILE")
@@ -501,7 +532,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--read", action="store_true", help="only read papers")
     group.add_argument("--starred", action="store_true", help="only starred papers")
     group.add_argument("--all", action="store_true", help="every paper (the default)")
-    sp.add_argument("--sort", choices=SORTS, help="order (default: relevance for a QUERY, else date)")
+    sp.add_argument(
+        "--sort", choices=SORTS, help="order (default: relevance for a QUERY, else date)"
+    )
     sp.add_argument("--limit", type=int, metavar="N", help="show at most N papers")
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
 
@@ -510,8 +543,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
 
     for name, field, value, verb in (
-        ("read", "read", True, "read"), ("unread", "read", False, "unread"),
-        ("star", "starred", True, "starred"), ("unstar", "starred", False, "unstarred"),
+        ("read", "read", True, "read"),
+        ("unread", "read", False, "unread"),
+        ("star", "starred", True, "starred"),
+        ("unstar", "starred", False, "unstarred"),
     ):
         sp = add(name, make_state_command(field, value, verb), f"mark papers {verb}")
         sp.add_argument("ids", nargs="*", metavar="ID")

@@ -92,12 +92,14 @@ def entry_from_doc(doc: Mapping[str, Any], where: Path) -> Entry:
     published, upvotes, links = get("published"), get("upvotes"), get("links") or ()
     first, last = get("first_seen") or "", get("last_seen") or ""
     if not (
-        type(pid) is str and type(title) is str
+        type(pid) is str
+        and type(title) is str
         and (authors is None or type(authors) is int)
         and (org is None or type(org) is str)
         and (published is None or type(published) is str)
         and (upvotes is None or type(upvotes) is int)
-        and type(first) is str and type(last) is str
+        and type(first) is str
+        and type(last) is str
         and (not links or (type(links) is list and all(type(x) is str for x in links)))
     ):
         raise CorruptFileError(where, f"paper {pid!r} has a field of the wrong type")
@@ -126,9 +128,13 @@ def state_from_doc(doc: Mapping[str, Any], where: Path) -> PaperState:
     read, starred, note = get("read", False), get("starred", False), get("note", "")
     r_at, s_at, n_at, u_at = get("read_at"), get("starred_at"), get("note_at"), get("updated_at")
     if not (
-        type(read) is bool and type(starred) is bool and type(note) is str
-        and (r_at is None or type(r_at) is str) and (s_at is None or type(s_at) is str)
-        and (n_at is None or type(n_at) is str) and (u_at is None or type(u_at) is str)
+        type(read) is bool
+        and type(starred) is bool
+        and type(note) is str
+        and (r_at is None or type(r_at) is str)
+        and (s_at is None or type(s_at) is str)
+        and (n_at is None or type(n_at) is str)
+        and (u_at is None or type(u_at) is str)
     ):
         raise CorruptFileError(where, f"paper {get('id')!r} has a malformed read/starred/note")
     return PaperState(read, starred, note, r_at, s_at, n_at, u_at)
@@ -481,9 +487,14 @@ class Library:
                             abstract_puts[did] = {"id": paper.id, "abstract": paper.abstract}
                     else:
                         entry = Entry(
-                            id=paper.id, title=paper.title, authors=paper.authors,
-                            organization=paper.organization, published=paper.published,
-                            upvotes=paper.upvotes, links=paper.links, first_seen=now,
+                            id=paper.id,
+                            title=paper.title,
+                            authors=paper.authors,
+                            organization=paper.organization,
+                            published=paper.published,
+                            upvotes=paper.upvotes,
+                            links=paper.links,
+                            first_seen=now,
                             last_seen=now,
                         )
                         report.new += 1
@@ -509,7 +520,10 @@ class Library:
     # -- other processes ----------------------------------------------------------------
 
     def poll(self) -> tuple[set[str], set[str]]:
-        """Reload the shards another process replaced: (ids whose state changed, new/updated entries)."""
+        """Reload the shards another process replaced.
+
+        Returns (ids whose state changed, ids of new or updated catalog entries).
+        """
         state_changed: set[str] = set()
         catalog_changed: set[str] = set()
         for rel in all_shards(STATE):
@@ -538,11 +552,18 @@ class Library:
         starred = sum(1 for pid, s in self.states.items() if s.starred and pid in self.entries)
         notes = sum(1 for pid, s in self.states.items() if s.note and pid in self.entries)
         total = len(self.entries)
-        return {"all": total, "unread": total - read, "read": read, "starred": starred, "notes": notes}
+        return {
+            "all": total,
+            "unread": total - read,
+            "read": read,
+            "starred": starred,
+            "notes": notes,
+        }
 
 
-def _validate(txn: Transaction, where: Path, kind: str,
-              check: Callable[[Mapping[str, Any], Path], object]) -> None:
+def _validate(
+    txn: Transaction, where: Path, kind: str, check: Callable[[Mapping[str, Any], Path], object]
+) -> None:
     """Refuse to write into a shard whose documents are damaged (never paper over it)."""
     data = txn.read(where) or {}
     for doc in data.get(TABLES[kind], {}).values():

@@ -800,7 +800,7 @@ def _accumulate(scores: dict[int, int], docs: Collection[int], weight: int,
         scores.update(dict.fromkeys(docs, weight))
         return
     get = scores.get
-    scores.update(zip(docs, map(add, map(get, docs, repeat(0)), repeat(weight))))
+    scores.update(zip(docs, map(add, map(get, docs, repeat(0)), repeat(weight)), strict=True))
 
 
 def _word_level(query_word: str, word: str, min_prefix: int) -> int | None:

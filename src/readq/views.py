@@ -29,8 +29,12 @@ class View(str, Enum):
 
 
 SORTS = ("date", "upvotes", "title", "added")
-SORT_LABELS = {"date": "newest first", "upvotes": "most upvoted", "title": "title A-Z",
-               "added": "recently added"}
+SORT_LABELS = {
+    "date": "newest first",
+    "upvotes": "most upvoted",
+    "title": "title A-Z",
+    "added": "recently added",
+}
 
 
 def _date_key(e: Entry) -> tuple[str, str]:
@@ -58,7 +62,9 @@ def sorted_ids(entries: Mapping[str, Entry], ids: Iterable[str], sort: str) -> l
 
 
 def view_ids(
-    entries: Mapping[str, Entry], states: Mapping[str, PaperState], view: View,
+    entries: Mapping[str, Entry],
+    states: Mapping[str, PaperState],
+    view: View,
 ) -> list[str]:
     """The ids in a view, in catalog order (callers sort)."""
     if view is View.ALL:

@@ -62,7 +62,8 @@ class ReadqApp(App[int]):
     TITLE = "readq"
     COMMANDS = App.COMMANDS | {ReadqCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit readq (every change is already saved)"),
+        Binding("q", "quit", "Quit", id="quit",
+                tooltip="Quit readq (every change is already saved)"),
         Binding("question_mark", "help", "Help", key_display="?", id="help",
                 tooltip="All keys and screens"),
     ]

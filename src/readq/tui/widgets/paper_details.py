@@ -73,7 +73,8 @@ class PaperDetails(VerticalScroll, can_focus=True):
         Binding("G,end", "scroll_end", "Bottom", show=False),
     ]
 
-    HELP = "## Details\n\nThe highlighted paper. `j`/`k` scroll; `enter` or `escape`: back to the list."
+    HELP = ("## Details\n\nThe highlighted paper. `j`/`k` scroll; `enter` or `escape`: "
+            "back to the list.")
 
     DEFAULT_CSS = """
     PaperDetails {
