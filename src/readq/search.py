@@ -52,9 +52,11 @@ ORG_WEIGHT = (8, 6, 5, 4)
 PHRASE_WEIGHT = {"title": 24, "abstract": 9}
 MATCH_BONUS = 1000  # per matched word: matching more words always outranks weight
 
-MIN_PREFIX = {"title": 2, "abstract": 3, "org": 2}
+MIN_PREFIX = {"title": 2, "abstract": 4, "org": 2}
 """Shortest query word that also matches as a prefix; below it only exact words match
-(a one-letter prefix would pull in a third of the vocabulary)."""
+(a one-letter prefix would pull in a third of the vocabulary). Abstracts need 4: a
+3-letter fragment typed on the way to a word ("tra") matched half of 100k abstracts,
+and measured in one run, 4 cuts the keystroke median by ~20% and p95 by ~30%."""
 MIN_TYPO1, MIN_TYPO2, MIN_PREFIX_TYPO = 4, 8, 5
 COMMON_SHARE, COMMON_MIN = 0.005, 20
 RELAX_BELOW = 10
