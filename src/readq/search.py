@@ -35,7 +35,7 @@ from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, filterfalse, repeat
-from operator import add, and_, eq, ge, lt, mul, sub
+from operator import add, and_, ge, lt, mul, sub
 from typing import NamedTuple
 
 from rapidfuzz import process
@@ -189,7 +189,6 @@ class SearchIndex:
         self._version = 0  # bumps on every change: the term cache keys on it
         self._cache: OrderedDict[tuple[object, ...], _TermHits] = OrderedDict()
         self._date_rank: list[int] | None = None
-        self._date_order: list[int] = []
 
     # -- building -----------------------------------------------------------------------
 
@@ -659,26 +658,14 @@ class SearchIndex:
         return set(compress(counts, map(ge, counts.values(), repeat(need))))
 
     def _rank(self, scores: dict[int, int]) -> list[int]:
-        """Paper numbers by score, ties broken by date, newest first.
-
-        Large results with few distinct scores (a short prefix matching most of the
-        library) are ranked by walking the precomputed date order once per score level,
-        entirely in C. Otherwise each paper becomes one integer ``score * W - date_rank``
-        so the sort compares plain ints; the paper is recovered as ``(-key) mod W``.
-        """
+        """Paper numbers by score, ties broken by date, newest first."""
         rank = self._date_ranks()
-        order = self._date_order
-        levels = set(scores.values())
-        if len(levels) <= 4 and len(scores) > 4096:  # measured: faster only up to ~4 levels
-            at = list(map(scores.get, order))
-            out: list[int] = []
-            for level in sorted(levels, reverse=True):
-                out.extend(compress(order, map(eq, at, repeat(level))))
-            return out
         width = len(rank) + 1
-        keys = sorted(map(sub, map(mul, scores.values(), repeat(width)),
-                          map(rank.__getitem__, scores)), reverse=True)
-        return [order[-k % width] for k in keys]
+        docs = list(scores)
+        keys = list(map(sub, map(mul, scores.values(), repeat(width)),
+                        map(rank.__getitem__, docs)))
+        order = sorted(range(len(docs)), key=keys.__getitem__, reverse=True)
+        return list(map(docs.__getitem__, order))
 
     def _date_ranks(self) -> list[int]:
         """Each paper's position when sorted newest first (published, then first seen)."""
@@ -689,7 +676,6 @@ class SearchIndex:
             for pos, d in enumerate(order):
                 rank[d] = pos
             self._date_rank = rank
-            self._date_order = order
         return self._date_rank
 
     # -- highlighting ----------------------------------------------------------------------
