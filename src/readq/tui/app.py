@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -139,6 +140,18 @@ class ReadqApp(App[int]):
         for command in super().get_system_commands(screen):
             if command.title not in ("Quit", "Keys"):
                 yield command
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed in the same burst as ``n`` was sent to the list before the note
+        editor opened and bubbles up here with the editor already on top (its text area
+        consumes every key typed into it, so nothing else gets here). Put it in the note
+        rather than drop it."""
+        from readq.tui.screens.note_editor import NoteEditor
+
+        top = self.screen
+        if isinstance(top, NoteEditor) and event.is_printable and event.character:
+            event.stop()
+            top.type_ahead(event.character)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: write a private crash log, then let Textual exit."""

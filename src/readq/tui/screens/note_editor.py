@@ -37,8 +37,14 @@ class NoteEditor(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
-        area.focus()
+        self.set_focus(area)  # at once: ``focus()`` waits a turn and loses typed keys
         area.move_cursor(area.document.end)
+
+    def type_ahead(self, character: str) -> None:
+        """A key typed right after ``n``, already on its way to the list: it belongs in
+        the note (see ``MainScreen.on_key``)."""
+        area = self.query_one(TextArea)
+        area.insert(character)
 
     @property
     def text(self) -> str:

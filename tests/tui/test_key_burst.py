@@ -1,0 +1,23 @@
+"""Keys typed in one burst (as a fast typist or a paste does) go where the user meant."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import TextArea
+
+
+async def test_keys_right_after_n_go_into_the_note_not_to_the_list(make_app, open_library):
+    app = make_app(sample=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        before = dict(open_library().states)
+        for key in ("n", "r", "s", "A"):  # no pause between them
+            event = events.Key(key, key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.3)
+        editor = app.screen.query_one(TextArea)
+        assert editor.text.endswith("rsA")  # the keys went into the note
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+    assert dict(open_library().states) == before  # nothing read, starred or bulk-marked
