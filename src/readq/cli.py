@@ -348,7 +348,7 @@ def cmd_note(args: argparse.Namespace) -> int:
     else:
         from readq.editor import edit_text
 
-        edited = edit_text(lib.state(pid).note, title=lib.entries[pid].title)
+        edited = edit_text(lib.state(pid).note)
         if edited is None:
             _out("editor exited with an error; the note was not changed", file=sys.stderr)
             return 1

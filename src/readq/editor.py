@@ -23,7 +23,7 @@ def editor_command() -> list[str]:
     return argv
 
 
-def edit_text(initial: str, *, title: str = "") -> str | None:
+def edit_text(initial: str) -> str | None:
     """Open the editor on ``initial``; return the new text, or None if it exited non-zero."""
     argv = editor_command()
     fd, name = tempfile.mkstemp(prefix="readq-note-", suffix=".md")

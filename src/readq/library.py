@@ -77,10 +77,6 @@ class ImportReport:
     new_ids: list[str] = field(default_factory=list)
     changed_ids: list[str] = field(default_factory=list)
 
-    @property
-    def total(self) -> int:
-        return self.new + self.known + self.updated
-
 
 # -- documents <-> models ----------------------------------------------------------------
 
@@ -221,7 +217,6 @@ class Library:
         self._abstract_shards: set[str] = set()
         self._signatures: dict[str, tuple[int, int, int] | None] = {}
         self._state_shard_ids: dict[str, set[str]] = {}
-        self._sorted_ids: list[str] | None = None
         self._io = threading.RLock()
         self._daily_checked = False
         self.warnings: list[str] = []  # non-fatal problems for the UI to show
@@ -274,7 +269,6 @@ class Library:
             entry = entry_from_doc(doc, where)
             self.entries[entry.id] = entry
             seen.add(entry.id)
-        self._sorted_ids = None
         return seen
 
     def _load_state_shard(self, rel: str) -> set[str]:
@@ -514,7 +508,6 @@ class Library:
             for paper in incoming.values():
                 if paper.abstract and not self._abstracts.get(paper.id):
                     self._abstracts[paper.id] = paper.abstract
-        self._sorted_ids = None
         return report
 
     # -- other processes ----------------------------------------------------------------
@@ -543,9 +536,6 @@ class Library:
         return state_changed, catalog_changed
 
     # -- convenience --------------------------------------------------------------------
-
-    def iter_entries(self) -> Iterator[Entry]:
-        return iter(self.entries.values())
 
     def counts(self) -> dict[str, int]:
         read = sum(1 for pid, s in self.states.items() if s.read and pid in self.entries)

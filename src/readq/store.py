@@ -126,7 +126,6 @@ class Transaction:
     store: Store
     _cache: dict[Path, dict[str, Any] | None] = field(default_factory=dict)
     _dirty: dict[Path, _Staged] = field(default_factory=dict)
-    _dbs: list[TinyDB] = field(default_factory=list)
 
     def read(self, path: Path) -> dict[str, Any] | None:
         if path not in self._cache:
@@ -142,7 +141,6 @@ class Transaction:
         kind = relpath.split("/", 1)[0]
         name = name or TABLES.get(kind, "_default")
         db = TinyDB(self.store.root / relpath, storage=_TxnStorage, txn=self)
-        self._dbs.append(db)
         return db.table(name, cache_size=0)
 
     @property

@@ -705,7 +705,7 @@ class MainScreen(Screen[None]):
         current = self._effective(pid, "note")
         try:
             with self.app.suspend():
-                text = edit_text(current, title=self.rq.library.entries[pid].title)
+                text = edit_text(current)
         except SuspendNotSupported:
             self.say("This terminal cannot hand over to an editor; use n instead.",
                         severity="error")
