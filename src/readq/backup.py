@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -33,7 +32,9 @@ from readq.store import (
     all_shards,
     check_shape,
     encode,
+    keep_aside,
     read_json_file,
+    shard_name,
 )
 
 BACKUP_DIR = "backups"
@@ -185,23 +186,19 @@ def restore(store: Store, source: Path | None = None, *, now: datetime | None = 
         for key, doc in data["state"].items():
             pid = doc.get("id")
             if isinstance(pid, str) and len(pid) >= 2:
-                shards[f"{STATE}/{pid[:2].lower()}.json"][key] = doc
+                shards[shard_name(STATE, pid.lower())][key] = doc
         files = {store.root / rel: {TABLES[STATE]: docs} for rel, docs in shards.items()}
-        store._write_files(files)
+        store.write_files(files)
     return chosen
 
 
-def _keep_damaged_aside(store: Store, now: datetime) -> list[Path]:
-    kept = []
+def _keep_damaged_aside(store: Store, now: datetime) -> None:
     for rel in all_shards(STATE):
         path = store.root / rel
         try:
             read_json_file(path)
         except CorruptFileError:
-            aside = path.with_name(f"{path.name}.corrupt-{_stamp(now)}")
-            shutil.copy2(path, aside)
-            kept.append(aside)
-    return kept
+            keep_aside(path, _stamp(now))
 
 
 @dataclass

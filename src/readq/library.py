@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from tinydb.table import Document, Table
 
-from readq import fsutil, ids, paths
+from readq import ids, paths
 from readq.errors import AmbiguousIdError, CorruptFileError, UnknownIdError, UsageError
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
 from readq.store import (
@@ -30,6 +30,7 @@ from readq.store import (
     Transaction,
     all_shards,
     doc_id,
+    keep_aside,
     shard_name,
 )
 from readq.text import clean_note
@@ -168,28 +169,10 @@ def merge_paper(old: Paper, new: Paper) -> Paper:
 
 
 def _kept_aside(exc: CorruptFileError) -> CorruptFileError:
-    """Copy a damaged file's bytes aside (once per distinct content) before reporting it.
-
-    The damaged file itself stays where it is, untouched; the copy survives whatever the
-    user or a restore does next.
-    """
+    """The same error, naming the copy of the damaged bytes kept aside before reporting."""
     path = Path(str(exc.path))
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return exc
-    for old in path.parent.glob(path.name + ".corrupt-*"):
-        try:
-            if old.read_bytes() == raw:
-                return CorruptFileError(path, exc.reason, kept_as=old)
-        except OSError:
-            continue
-    aside = path.with_name(f"{path.name}.corrupt-{utc_now().strftime('%Y%m%dT%H%M%SZ')}")
-    try:
-        fsutil.atomic_write_bytes(aside, raw)
-    except OSError:
-        return exc
-    return CorruptFileError(path, exc.reason, kept_as=aside)
+    kept = keep_aside(path, utc_now().strftime("%Y%m%dT%H%M%SZ"))
+    return CorruptFileError(path, exc.reason, kept_as=kept) if kept else exc
 
 
 @contextlib.contextmanager

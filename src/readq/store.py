@@ -233,7 +233,7 @@ class Store:
                     "app_version": __version__,
                     "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 }
-                self._write_files({self.root / META_FILE: {"meta": {"1": meta}}})
+                self.write_files({self.root / META_FILE: {"meta": {"1": meta}}})
 
     def needs_recovery(self) -> bool:
         """A commit was interrupted, or a crash left temp files behind."""
@@ -256,9 +256,9 @@ class Store:
             txn = Transaction(self)
             yield txn
             if txn._dirty:
-                self._write_files({s.path: s.data for s in txn._dirty.values()})
+                self.write_files({s.path: s.data for s in txn._dirty.values()})
 
-    def _write_files(self, files: dict[Path, dict[str, Any]]) -> None:
+    def write_files(self, files: dict[Path, dict[str, Any]]) -> None:
         """Replace several files so that a crash leaves all old or all new.
 
         One file: temp + fsync + rename. Several: all temps are written and fsynced,
@@ -320,6 +320,27 @@ class Store:
             self._roll_forward({"replace": pairs})
         if sweep:
             fsutil.remove_quietly(self.root.rglob("*" + fsutil.TMP_SUFFIX))
+
+
+def keep_aside(path: Path, stamp: str) -> Path | None:
+    """Copy a damaged file's exact bytes to ``<name>.corrupt-<stamp>``; the file itself
+    stays untouched. An identical copy already kept is reused. None if it cannot copy."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    for old in path.parent.glob(path.name + ".corrupt-*"):
+        try:
+            if old.read_bytes() == raw:
+                return old
+        except OSError:
+            continue
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    try:
+        fsutil.atomic_write_bytes(aside, raw)
+    except OSError:
+        return None
+    return aside
 
 
 def _write_failure(exc: OSError) -> str:
