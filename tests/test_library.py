@@ -329,3 +329,26 @@ def test_a_symlinked_data_file_stays_a_symlink(data_dir: Path, tmp_path: Path) -
     assert shard.is_symlink()
     assert "through the link" in elsewhere.read_text()
     assert Library.open().state(a).note == "through the link"
+
+
+def test_a_journaled_change_that_fails_half_way_still_shows_in_memory(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = Library.open()
+    lib.import_papers([paper("Alpha")])
+    real_replace = os.replace
+
+    def fail_shards(src: object, dst: object) -> None:
+        if str(dst).endswith("journal.json"):
+            real_replace(src, dst)  # type: ignore[arg-type]
+            return
+        raise OSError(5, "Input/output error")
+
+    with monkeypatch.context() as m:
+        m.setattr(store_mod.os, "replace", fail_shards)
+        with pytest.raises(StoreWriteError, match="completed the next time") as err:
+            lib.import_papers([paper(f"New {i}") for i in range(5)])
+    assert err.value.durable
+    assert paper_id("New 3") in lib.entries  # memory agrees with what will be on disk
+    lib.set_note(paper_id("New 3"), "works at once")  # and the paper can be used
+    assert Library.open().state(paper_id("New 3")).note == "works at once"

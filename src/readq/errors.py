@@ -74,9 +74,14 @@ class FutureSchemaError(StoreError):
 
 
 class StoreWriteError(StoreError):
-    """A write failed; the files on disk are exactly as they were before it."""
+    """A write failed. Normally the files are exactly as they were before it; with
+    ``durable`` the change is already journaled and completes on the next start."""
 
     exit_code = EX_IOERR
+
+    def __init__(self, message: str, *, durable: bool = False) -> None:
+        super().__init__(message)
+        self.durable = durable
 
 
 class LockTimeoutError(StoreError):

@@ -19,7 +19,13 @@ from typing import Any, Literal
 from tinydb.table import Document, Table
 
 from readq import ids, paths
-from readq.errors import AmbiguousIdError, CorruptFileError, UnknownIdError, UsageError
+from readq.errors import (
+    AmbiguousIdError,
+    CorruptFileError,
+    StoreWriteError,
+    UnknownIdError,
+    UsageError,
+)
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
 from readq.store import (
     ABSTRACTS,
@@ -173,6 +179,27 @@ def _kept_aside(exc: CorruptFileError) -> CorruptFileError:
     path = Path(str(exc.path))
     kept = keep_aside(path, utc_now().strftime("%Y%m%dT%H%M%SZ"))
     return CorruptFileError(path, exc.reason, kept_as=kept) if kept else exc
+
+
+class _DurableFailure:
+    """Holds back a write failure whose change is already journaled (it completes on the
+    next start), so the in-memory library is updated to match before it is re-raised."""
+
+    def __init__(self) -> None:
+        self.error: StoreWriteError | None = None
+
+    def __enter__(self) -> _DurableFailure:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
+        if isinstance(exc, StoreWriteError) and exc.durable:
+            self.error = exc
+            return True
+        return False
+
+    def reraise(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 @contextlib.contextmanager
@@ -339,7 +366,8 @@ class Library:
         for pid in changes:
             by_shard.setdefault(shard_name(STATE, pid), []).append(pid)
         fresh: dict[str, PaperState] = {}
-        with self.store.transaction() as txn:
+        deferred = _DurableFailure()
+        with deferred, self.store.transaction() as txn:
             self._backup_if_due(len(changes) > 1 and "pre-bulk")
             for rel, pids in by_shard.items():
                 table = txn.table(rel)
@@ -381,6 +409,7 @@ class Library:
             else:
                 self.states[pid] = st
                 members.add(pid)
+        deferred.reraise()
         return Change(before, after, label)
 
     def set_field(self, pids: Iterable[str], name: str, value: Any, label: str = "") -> Change:
@@ -433,7 +462,8 @@ class Library:
         for paper in incoming.values():
             by_shard.setdefault(shard_name(CATALOG, paper.id), []).append(paper)
         results: dict[str, Entry] = {}
-        with self.store.transaction() as txn:
+        deferred = _DurableFailure()
+        with deferred, self.store.transaction() as txn:
             self._backup_if_due("pre-import")
             for rel, group in by_shard.items():
                 catalog = txn.table(rel)
@@ -491,6 +521,7 @@ class Library:
             for paper in incoming.values():
                 if paper.abstract and not self._abstracts.get(paper.id):
                     self._abstracts[paper.id] = paper.abstract
+        deferred.reraise()
         return report
 
     # -- other processes ----------------------------------------------------------------

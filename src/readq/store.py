@@ -297,7 +297,8 @@ class Store:
         except OSError as exc:
             raise StoreWriteError(
                 f"a write was interrupted ({exc.strerror}); it will be completed the next "
-                "time readq starts"
+                "time readq starts",
+                durable=True,
             ) from exc
 
     def _recover(self, *, sweep: bool = False) -> None:
