@@ -31,7 +31,7 @@ from readq.errors import (
 )
 from readq.library import ImportReport, Library
 from readq.models import Entry, Paper, ParseWarning
-from readq.views import SORTS, View, sorted_ids, view_ids
+from readq.views import SORTS, View, sorted_ids, view_rows
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024  # larger listings are refused (see docs/usage.md)
 EX_NO_TTY = 64
@@ -185,7 +185,7 @@ def _select(
     for name in ("unread", "read", "starred", "all"):
         if getattr(args, name, False):
             view = View.INBOX if name == "unread" else View(name)
-    ids = view_ids(lib.entries, lib.states, view)
+    ids = view_rows(list(lib.entries), lib.states, view)
     errors: list[str] = []
     query = getattr(args, "query", None)
     if query:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from tinydb.table import Document, Table
 
-from readq import ids, paths
+from readq import ids, paths, views
 from readq.errors import (
     AmbiguousIdError,
     CorruptFileError,
@@ -552,17 +552,7 @@ class Library:
     # -- convenience --------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        read = sum(1 for pid, s in self.states.items() if s.read and pid in self.entries)
-        starred = sum(1 for pid, s in self.states.items() if s.starred and pid in self.entries)
-        notes = sum(1 for pid, s in self.states.items() if s.note and pid in self.entries)
-        total = len(self.entries)
-        return {
-            "all": total,
-            "unread": total - read,
-            "read": read,
-            "starred": starred,
-            "notes": notes,
-        }
+        return views.counts(self.entries, self.states)
 
 
 def _validate(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 
-from readq.models import DEFAULT_STATE, Entry, PaperState
+from readq.models import Entry, PaperState
 
 
 class View(str, Enum):
@@ -61,14 +61,31 @@ def sorted_ids(entries: Mapping[str, Entry], ids: Iterable[str], sort: str) -> l
     return [e.id for e in chosen]
 
 
-def view_ids(
-    entries: Mapping[str, Entry],
-    states: Mapping[str, PaperState],
-    view: View,
-) -> list[str]:
-    """The ids in a view, in catalog order (callers sort)."""
+def view_rows(order: Sequence[str], states: Mapping[str, PaperState], view: View) -> list[str]:
+    """The ids of ``order`` that belong to ``view``, keeping their order.
+
+    ``states`` is sparse and may be changed by a writer thread: it is copied once (a
+    C-level copy) before it is read.
+    """
     if view is View.ALL:
-        return list(entries)
+        return list(order)
+    snapshot = states.copy() if isinstance(states, dict) else dict(states)
     if view is View.INBOX:
-        return [i for i in entries if not states.get(i, DEFAULT_STATE).read]
-    return [i for i, s in states.items() if view.admits(s) and i in entries]
+        read = {i for i, s in snapshot.items() if s.read}
+        return [i for i in order if i not in read] if read else list(order)
+    chosen = {i for i, s in snapshot.items() if view.admits(s)}
+    return [i for i in order if i in chosen] if chosen else []
+
+
+def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> dict[str, int]:
+    """Papers per view, plus those with a note (states of unknown papers don't count)."""
+    snapshot = states.copy() if isinstance(states, dict) else dict(states)
+    read = starred = notes = 0
+    for pid, s in snapshot.items():
+        if pid in entries:
+            read += s.read
+            starred += s.starred
+            notes += bool(s.note)
+    total = len(entries)
+    return {"all": total, "unread": total - read, "read": read, "starred": starred,
+            "notes": notes}

@@ -7,7 +7,7 @@ screens only wire it to the terminal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from readq.library import Change
 from readq.models import DEFAULT_STATE, Entry, PaperState
 from readq.text import strip_controls
 from readq.views import SORT_LABELS, SORTS, View, sorted_ids
+from readq.views import counts as view_counts
 
 VIEWS = (View.INBOX, View.STARRED, View.READ, View.ALL)
 BULK_CONFIRM_OVER = 5
@@ -40,31 +41,11 @@ class Orders:
         self._cache.clear()
 
 
-def view_rows(order: Sequence[str], states: Mapping[str, PaperState], view: View) -> list[str]:
-    """The ids of ``order`` that belong to ``view``, in order (states is sparse)."""
-    if view is View.ALL:
-        return list(order)
-    snapshot = states.copy() if isinstance(states, dict) else dict(states)
-    if view is View.INBOX:
-        read = {i for i, s in snapshot.items() if s.read}
-        if not read:
-            return list(order)
-        return [i for i in order if i not in read]
-    chosen = {i for i, s in snapshot.items() if view.admits(s)}
-    if not chosen:
-        return []
-    return [i for i in order if i in chosen]
-
-
 def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> dict[View, int]:
-    snapshot = states.copy() if isinstance(states, dict) else dict(states)
-    read = starred = 0
-    for pid, s in snapshot.items():
-        if pid in entries:
-            read += s.read
-            starred += s.starred
-    total = len(entries)
-    return {View.INBOX: total - read, View.STARRED: starred, View.READ: read, View.ALL: total}
+    """The header's tab counts, from the core's :func:`readq.views.counts`."""
+    c = view_counts(entries, states)
+    return {View.INBOX: c["unread"], View.STARRED: c["starred"], View.READ: c["read"],
+            View.ALL: c["all"]}
 
 
 def next_sort(sort: str) -> str:

@@ -36,13 +36,12 @@ from readq.tui.queue import (
     next_sort,
     plural,
     sort_label,
-    view_rows,
     web_links,
 )
 from readq.tui.widgets.filter_bar import FilterBar, FilterInput
 from readq.tui.widgets.paper_details import PaperDetails
 from readq.tui.widgets.paper_list import PaperList
-from readq.views import View
+from readq.views import View, view_rows
 
 if TYPE_CHECKING:
     from readq.tui.app import ReadqApp
