@@ -32,15 +32,16 @@ from bisect import bisect_left
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, filterfalse, repeat
-from operator import add, and_, ge, lt, mul, sub
+from operator import add, and_, ge, lt, mod, mul, neg, sub
 from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from readq.index_worker import helper_count, run_in_helpers
 from readq.models import Entry, PaperState
 from readq.query import STOPWORDS, Filter, Query, Term, fold, parse_query
 
@@ -64,6 +65,8 @@ RELAX_BELOW = 10
 to half the words), so one misremembered word does not empty the list."""
 
 CHUNK = 256  # abstracts indexed per lock hold: a search waits at most one chunk
+PARALLEL_MIN = 20_000  # below this, starting helper processes costs more than it saves
+PARALLEL_BATCH = 2_000  # abstracts per helper task: one merge holds the lock ~5 ms
 CODE_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org")
 _CODE_WORDS = frozenset(("github", "gitlab", "bitbucket", "codeberg", "huggingface"))
 _CACHE_SIZE = 48
@@ -117,6 +120,28 @@ def _abstract_words(text: str) -> set[str]:
             words.add(run)
     words -= STOPWORDS
     return words
+
+
+_BatchPostings = tuple[list[str], list[int], array, list[int]]
+
+
+def abstract_postings(batch: list[tuple[int, str]]) -> _BatchPostings:
+    """The postings of a batch of (paper number, abstract): distinct words, where each
+    word's papers end in one flat array, the array, and the papers with a code link.
+    Runs in a helper process, so it returns flat, cheaply pickled data."""
+    post = _Postings()
+    code: list[int] = []
+    for d, text in batch:
+        words = _abstract_words(text)
+        deque(map(array.append, map(post.__getitem__, words), repeat(d)), maxlen=0)
+        if not words.isdisjoint(_CODE_WORDS) and _has_code_link(text):
+            code.append(d)
+    flat = array("I")
+    ends: list[int] = []
+    for arr in post.values():
+        flat.extend(arr)
+        ends.append(len(flat))
+    return list(post), ends, flat, code
 
 
 @dataclass
@@ -188,7 +213,7 @@ class SearchIndex:
         self._trunc: dict[int, tuple[list[str], list[str]]] = {}
         self._version = 0  # bumps on every change: the term cache keys on it
         self._cache: OrderedDict[tuple[object, ...], _TermHits] = OrderedDict()
-        self._date_rank: list[int] | None = None
+        self._date_rank: tuple[list[int], list[str]] | None = None
 
     # -- building -----------------------------------------------------------------------
 
@@ -215,26 +240,84 @@ class SearchIndex:
                 self._changed()
 
     def add_abstracts(
-        self, abstracts: Mapping[str, str], *, cancelled: Callable[[], bool] | None = None
+        self,
+        abstracts: Mapping[str, str],
+        *,
+        cancelled: Callable[[], bool] | None = None,
+        helpers: int | None = None,
     ) -> None:
         """Index abstracts of papers already added, a chunk at a time (meant for a worker).
 
         Given every abstract the library has: when it returns without being cancelled,
         papers it did not mention are taken to have no abstract. Unknown ids are ignored.
+
+        Abstracts seen for the first time are tokenised in ``helpers`` helper processes
+        (default: one per core) when there are at least :data:`PARALLEL_MIN` of them:
+        tokenising is 90% of the build and holds the GIL, so doing it elsewhere both
+        uses the other cores and leaves this process free to repaint. Each batch is
+        merged under the lock, so searches see whole papers; if the helpers cannot be
+        started (or die), the rest is indexed here, with the same result.
         """
-        items = list(abstracts.items())
+        is_cancelled = cancelled or _never
+        fresh: list[tuple[int, str]] = []
+        items: list[tuple[int, str]] = []
+        with self._lock:
+            num, old = self._num, self._abstracts
+            for pid, text in abstracts.items():
+                d = num.get(pid)
+                if d is not None:
+                    (fresh if old[d] is None and text else items).append((d, text))
+        if helpers is None:
+            helpers = helper_count()
+        if helpers > 0 and len(fresh) >= PARALLEL_MIN:
+            fresh = self._add_in_processes(fresh, helpers, is_cancelled)
+        items = fresh + items
         for start in range(0, len(items), CHUNK):
-            if cancelled is not None and cancelled():
+            if is_cancelled():
                 return
             with self._lock, _gc_paused():
-                num = self._num
-                for pid, text in items[start:start + CHUNK]:
-                    d = num.get(pid)
-                    if d is not None:
-                        self._set_abstract(d, text)
+                for d, text in items[start:start + CHUNK]:
+                    self._set_abstract(d, text)
                 self._changed()
+        if is_cancelled():
+            return
         with self._lock:
             self._pending.clear()
+
+    def _add_in_processes(
+        self, fresh: list[tuple[int, str]], helpers: int, cancelled: Callable[[], bool]
+    ) -> list[tuple[int, str]]:
+        """Tokenise ``fresh`` abstracts in helper processes and merge their postings;
+        returns what is left to index here (all of it if the helpers could not start,
+        none of it once they are done or cancelled)."""
+        batches = [fresh[i:i + PARALLEL_BATCH] for i in range(0, len(fresh), PARALLEL_BATCH)]
+        done: set[int] = set()
+        with closing(run_in_helpers(batches, helpers, cancelled)) as results:
+            for k, found in results:
+                self._merge_postings(batches[k], found)
+                done.add(k)
+        if cancelled():
+            return []
+        return [item for k, batch in enumerate(batches) if k not in done for item in batch]
+
+    def _merge_postings(self, batch: list[tuple[int, str]], found: _BatchPostings) -> None:
+        """Add one helper's postings for ``batch`` (papers whose abstract is new)."""
+        words, ends, flat, code = found
+        view = memoryview(flat).cast("B")
+        size = flat.itemsize
+        with self._lock, _gc_paused():
+            post = self._post["abstract"]
+            start = 0
+            for w, end in zip(words, ends, strict=True):
+                post[w].frombytes(view[start * size:end * size])
+                start = end
+            self._note_fresh(post)
+            texts, pending = self._abstracts, self._pending
+            for d, text in batch:
+                texts[d] = text
+                pending.discard(d)
+            self._code.update(code)
+            self._changed()
 
     def _changed(self) -> None:
         self._version += 1
@@ -303,15 +386,19 @@ class SearchIndex:
         # The per-posting work of the build, all in C: map over array.append.
         deque(map(array.append, map(post.__getitem__, words), repeat(d)), maxlen=0)
         if post.fresh:
-            fresh = [w for w in post.fresh if w not in self._vocab]
-            post.fresh.clear()
-            if fresh:
-                self._vocab.update(fresh)
-                by_len = self._by_len
-                for w in fresh:
-                    by_len.setdefault(len(w), []).append(w)
-                self._sorted_vocab = None
-                self._trunc.clear()
+            self._note_fresh(post)
+
+    def _note_fresh(self, post: _Postings) -> None:
+        """Put words first seen in ``post`` into the vocabulary and its length buckets."""
+        fresh = [w for w in post.fresh if w not in self._vocab]
+        post.fresh.clear()
+        if fresh:
+            self._vocab.update(fresh)
+            by_len = self._by_len
+            for w in fresh:
+                by_len.setdefault(len(w), []).append(w)
+            self._sorted_vocab = None
+            self._trunc.clear()
 
     def _post_remove(self, fld: str, words: Iterable[str], d: int) -> None:
         post = self._post[fld]
@@ -622,7 +709,7 @@ class SearchIndex:
                     docs = docs & scores.keys()  # type: ignore[operator]
                 _accumulate(scores, docs, weight + bonus)
             _check(cancelled)
-        return list(map(ids.__getitem__, self._rank(scores))), True
+        return self._rank(scores), True
 
     def _candidate_papers(
         self, soft: list[_TermHits], allowed: set[int] | None, banned: set[int],
@@ -657,25 +744,30 @@ class SearchIndex:
             have += histogram.get(need, 0)
         return set(compress(counts, map(ge, counts.values(), repeat(need))))
 
-    def _rank(self, scores: dict[int, int]) -> list[int]:
-        """Paper numbers by score, ties broken by date, newest first."""
-        rank = self._date_ranks()
-        width = len(rank) + 1
-        docs = list(scores)
-        keys = list(map(sub, map(mul, scores.values(), repeat(width)),
-                        map(rank.__getitem__, docs)))
-        order = sorted(range(len(docs)), key=keys.__getitem__, reverse=True)
-        return list(map(docs.__getitem__, order))
+    def _rank(self, scores: dict[int, int]) -> list[str]:
+        """Ids by score, ties broken by date, newest first.
 
-    def _date_ranks(self) -> list[int]:
-        """Each paper's position when sorted newest first (published, then first seen)."""
-        if self._date_rank is None or len(self._date_rank) != len(self._ids):
+        Each paper's sort key is one int, ``score * width - date position``: unique per
+        paper (date positions are), so a plain descending sort of ints, with no key
+        function, orders them, and the paper is read back from the key's remainder.
+        """
+        rank, by_rank = self._date_ranks()
+        width = len(rank) + 1
+        keys = list(map(sub, map(mul, scores.values(), repeat(width)),
+                        map(rank.__getitem__, scores)))
+        keys.sort(reverse=True)
+        return list(map(by_rank.__getitem__, map(mod, map(neg, keys), repeat(width))))
+
+    def _date_ranks(self) -> tuple[list[int], list[str]]:
+        """Each paper's position when sorted newest first (published, then first seen),
+        and the ids in that order."""
+        if self._date_rank is None or len(self._date_rank[0]) != len(self._ids):
             pub, seen = self._published, self._seen
             order = sorted(range(len(pub)), key=lambda d: (pub[d], seen[d]), reverse=True)
             rank = [0] * len(order)
             for pos, d in enumerate(order):
                 rank[d] = pos
-            self._date_rank = rank
+            self._date_rank = (rank, list(map(self._ids.__getitem__, order)))
         return self._date_rank
 
     # -- highlighting ----------------------------------------------------------------------
