@@ -315,6 +315,13 @@ class Library:
                 self._load_abstract_shard(rel)
             return self._abstracts.get(pid, "")
 
+    def cached_abstract(self, pid: str) -> str | None:
+        """The abstract if its shard is already in memory, else None; never reads a file
+        or waits for a lock (the UI thread asks before starting a load)."""
+        if shard_name(ABSTRACTS, pid) in self._abstract_shards:
+            return self._abstracts.get(pid, "")
+        return None
+
     def _load_abstract_shard(self, rel: str) -> None:
         docs = self.store.read_docs(rel)
         for doc in docs.values():

@@ -240,6 +240,21 @@ async def test_filter_typo_and_no_match(make_app):
         assert "No paper here" in screen_of(app).details.text
 
 
+async def test_details_follow_the_top_match_once_typing_pauses(make_app):
+    app = make_app(numbered_papers(30))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Paper 000" in screen_of(app).details.text
+        await pilot.press("/", *"speech")
+        await settle(pilot)
+        top = titles(app)[0]
+        assert "speech" in top
+        await pilot.pause(0.3)  # the pause after typing
+        details = screen_of(app).details.text
+        assert details.startswith(top)
+        assert "An abstract about" in details  # with its abstract, not "loading…"
+
+
 async def test_stale_filter_result_never_overwrites_newer(make_app):
     from readq.search import SearchResult
     from readq.tui.messages import FilterResult

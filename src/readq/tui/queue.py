@@ -89,14 +89,19 @@ def toggle_target(ids: Iterable[str], states: Mapping[str, PaperState], field: s
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def short_date(published: str | None) -> str:
-    """``2025-01-12`` -> ``Jan 12``; unknown dates are blank."""
+def short_date(published: str | None, today: dt.date | None = None) -> str:
+    """Six columns at most, as ``ls -l`` does: ``Jan 12`` within about six months of
+    ``today``, the year alone (``2023``) for older papers; unknown dates are blank."""
     if not published or len(published) < 10:
         return ""
     try:
-        return f"{_MONTHS[int(published[5:7]) - 1]} {published[8:10]}"
-    except (ValueError, IndexError):
+        when = dt.date(int(published[:4]), int(published[5:7]), int(published[8:10]))
+    except ValueError:
         return ""
+    today = today or dt.date.today()
+    if abs((today - when).days) <= 182:
+        return f"{_MONTHS[when.month - 1]} {when.day:02d}"
+    return str(when.year)
 
 
 def long_date(published: str | None) -> str:

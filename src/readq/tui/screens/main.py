@@ -18,6 +18,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -45,6 +46,8 @@ from readq.views import View, view_rows
 
 if TYPE_CHECKING:
     from readq.tui.app import ReadqApp
+
+DETAILS_WHILE_TYPING = 0.15  # seconds of typing pause before the details follow
 
 WELCOME = """\
 Welcome to readq: your reading queue is empty.
@@ -133,7 +136,7 @@ class MainScreen(Screen[None]):
         yield Static(Text(""), id="header")
         yield FilterBar(id="filter-bar")
         with Container(id="body"):
-            yield PaperList(lib.entries, lib.states, id="paper-list")
+            yield PaperList(lib.entries, lib.states, id="paper-list", today=self.rq.today)
             yield PaperDetails(id="details")
         yield Static(welcome_text(), id="welcome")
         yield Footer(compact=True)
@@ -374,11 +377,13 @@ class MainScreen(Screen[None]):
         lib = self.rq.library
         index = self.rq.index
         index.add(list(lib.entries.values()))
+        index.prepare()
         gc.freeze()
         self.post_message(IndexProgress(titles=True, abstracts=False))
         abstracts = lib.abstracts()
         index.add_abstracts(abstracts, cancelled=lambda: worker.is_cancelled)
         del abstracts
+        index.prepare()
         # Millions of long-lived objects (catalog, abstracts, index): keep the cyclic
         # collector from rescanning them on every full collection (~100 ms pauses that
         # land in the middle of keystrokes).
@@ -403,9 +408,19 @@ class MainScreen(Screen[None]):
         # After the next repaint: the list (what the key changed) shows first, the
         # details pane (a relayout of a long abstract) follows a frame later.
         self._details_for = message.paper_id
-        self.call_after_refresh(self._details_after_refresh)
+        if self._details_timer is not None:
+            self._details_timer.stop()
+            self._details_timer = None
+        if self.filter_input.has_focus:
+            # While typing a filter the top match changes on every key: the details
+            # follow when the typing pauses, so they never slow the next keystroke.
+            self._details_timer = self.set_timer(DETAILS_WHILE_TYPING,
+                                                 self._details_after_refresh)
+        else:
+            self.call_after_refresh(self._details_after_refresh)
 
     _details_for: str | None = None
+    _details_timer: Timer | None = None
 
     def _details_after_refresh(self) -> None:
         pid = self._details_for
@@ -416,9 +431,10 @@ class MainScreen(Screen[None]):
         lib = self.rq.library
         entry = lib.entries.get(pid) if pid else None
         state = lib.states.get(pid, DEFAULT_STATE) if pid else DEFAULT_STATE
-        self.details.show(entry, state, None, keep_scroll=keep_scroll)
+        abstract = lib.cached_abstract(pid) if pid and entry is not None else None
+        self.details.show(entry, state, abstract, keep_scroll=keep_scroll)
         self._abstract_for = pid
-        if pid is not None and entry is not None:
+        if pid is not None and entry is not None and abstract is None:
             self._load_abstract(pid)
 
     @work(thread=True, exclusive=True, group="abstract", exit_on_error=False,
