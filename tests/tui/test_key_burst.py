@@ -21,3 +21,27 @@ async def test_keys_right_after_n_go_into_the_note_not_to_the_list(make_app, ope
         await pilot.press("escape")
         await pilot.pause(0.2)
     assert dict(open_library().states) == before  # nothing read, starred or bulk-marked
+
+
+async def test_keys_and_a_paste_right_after_a_go_into_the_add_dialog(make_app, open_library):
+    from readq.tui.screens.add_papers import AddPapersScreen
+
+    app = make_app(sample=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        before = dict(open_library().states)
+        for key in ("a", "s", "r"):  # no pause between them
+            event = events.Key(key, key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        paste = events.Paste("\nPaper pasted in the same burst\nIts abstract.\n")
+        paste.set_sender(app)
+        app._driver.send_message(paste)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, AddPapersScreen)
+        text = app.screen.query_one(TextArea).text
+        assert text.startswith("sr")
+        assert "Paper pasted in the same burst" in text
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+    assert dict(open_library().states) == before  # nothing starred or read

@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -142,21 +142,33 @@ class ReadqApp(App[int]):
                 yield command
 
     def on_key(self, event: events.Key) -> None:
-        """A key typed in the same burst as ``n`` was sent to the list before the note
-        editor opened and bubbles up here with the editor already on top (its text area
-        consumes every key typed into it, so nothing else gets here). Put it in the note
-        rather than drop it."""
-        from readq.tui.screens.note_editor import NoteEditor
-
+        """A key typed in the same burst as ``n`` or ``a`` was sent to the list before
+        the note editor or the add dialog opened, and bubbles up here with the dialog
+        already on top (its text area consumes every key typed into it, so nothing else
+        gets here). Put it in the dialog's text rather than drop it."""
         top = self.screen
-        if isinstance(top, NoteEditor) and event.is_printable and event.character:
+        if isinstance(top, TypeAhead) and event.is_printable and event.character:
             event.stop()
             top.type_ahead(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """The same for a paste that lands while the add dialog is opening."""
+        top = self.screen
+        if isinstance(top, TypeAhead) and event.text:
+            event.stop()
+            top.type_ahead(event.text)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: write a private crash log, then let Textual exit."""
         self.crash_log = write_crash_log(error)
         super()._handle_exception(error)
+
+
+@runtime_checkable
+class TypeAhead(Protocol):
+    """A dialog that takes the keys typed before it was on screen."""
+
+    def type_ahead(self, text: str) -> None: ...
 
 
 def run_app(data_dir: Path, *, demo: bool = False) -> int:
