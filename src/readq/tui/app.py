@@ -13,7 +13,6 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from readq.crashlog import write_crash_log
@@ -21,6 +20,7 @@ from readq.errors import ReadqError
 from readq.library import Library
 from readq.search import SearchIndex
 from readq.tui.commands import ReadqCommands
+from readq.tui.keymap import bindings
 from readq.tui.queue import History
 
 T = TypeVar("T")
@@ -62,12 +62,7 @@ class ReadqApp(App[int]):
     CSS_PATH = "readq.tcss"
     TITLE = "readq"
     COMMANDS = App.COMMANDS | {ReadqCommands}
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit",
-                tooltip="Quit readq (every change is already saved)"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help",
-                tooltip="All keys and screens"),
-    ]
+    BINDINGS = bindings("app")
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from readq.library import Change
@@ -144,39 +143,3 @@ def default_export_path(today: dt.date, home: Path | None = None) -> Path:
     base = home if home is not None else Path.home()
     return base / f"readq-starred-{today:%Y-%m-%d}.md"
 
-
-# -- keys (one table for the footer, the help screen, the palette and the docs) ---------
-
-
-@dataclass(frozen=True)
-class Key:
-    keys: str
-    description: str
-    group: str
-
-
-KEYS: tuple[Key, ...] = (
-    Key("j / k, ↓ / ↑", "move down / up", "Move"),
-    Key("g / G", "first / last paper", "Move"),
-    Key("pageup / pagedown", "one page up / down", "Move"),
-    Key("enter", "focus the detail pane (again, or escape: back to the list)", "Move"),
-    Key("1 2 3 4", "Inbox, Starred, Read, All", "Views"),
-    Key("tab / shift+tab", "next / previous view", "Views"),
-    Key("S", "cycle the sort: date, upvotes, title, added", "Views"),
-    Key("/", "filter the current view (enter or ↓: back to the list; escape: clear)", "Views"),
-    Key("r", "toggle read and move to the next paper", "Triage"),
-    Key("s", "toggle star", "Triage"),
-    Key("n", "edit the note (ctrl+s saves, escape cancels)", "Triage"),
-    Key("N", "edit the note in $VISUAL / $EDITOR", "Triage"),
-    Key("space", "mark / unmark for a bulk action", "Triage"),
-    Key("A", "mark every paper in the view (as filtered) read", "Triage"),
-    Key("u", "undo the last change (again: the one before)", "Triage"),
-    Key("ctrl+r", "redo", "Triage"),
-    Key("o", "open in the browser (Hugging Face search, or a link from the abstract)", "Papers"),
-    Key("y", "copy the title and link", "Papers"),
-    Key("a", "add papers: paste a copied page or type a file path", "Papers"),
-    Key("e", "export starred papers to Markdown", "Papers"),
-    Key("ctrl+p", "command palette: every action by name", "App"),
-    Key("?", "this help", "App"),
-    Key("q", "quit", "App"),
-)

@@ -1,4 +1,4 @@
-"""The ``?`` screen: every key, grouped, from the one table in ``queue.KEYS``."""
+"""The ``?`` screen: every key, grouped, from the one table in ``keymap.COMMANDS``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from readq.tui.queue import KEYS
+from readq.tui.keymap import help_rows
 
 
 def keys_table() -> Table:
@@ -18,13 +18,13 @@ def keys_table() -> Table:
     table.add_column(justify="right", style="bold", no_wrap=True)
     table.add_column()
     group = None
-    for key in KEYS:
-        if key.group != group:
+    for cmd in help_rows():
+        if cmd.group != group:
             if group is not None:
                 table.add_row("", "")
-            table.add_row(Text(key.group, style="bold underline"), "")
-            group = key.group
-        table.add_row(Text(key.keys), Text(key.description))
+            table.add_row(Text(cmd.group, style="bold underline"), "")
+            group = cmd.group
+        table.add_row(Text(cmd.key_display), Text(cmd.help))
     return table
 
 

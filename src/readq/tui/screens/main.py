@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, cast
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
 from textual.timer import Timer
@@ -27,6 +26,7 @@ from readq.export import hf_search_url
 from readq.library import Change, ImportReport
 from readq.models import DEFAULT_STATE, Paper
 from readq.search import SearchResult
+from readq.tui.keymap import bindings
 from readq.tui.messages import AbstractLoaded, FilterResult, IndexProgress
 from readq.tui.queue import (
     BULK_CONFIRM_OVER,
@@ -74,32 +74,7 @@ def welcome_text() -> Text:
 class MainScreen(Screen[None]):
     """The reading queue."""
 
-    BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", key_display="/", id="filter",
-                tooltip="Filter the current view as you type"),
-        Binding("r", "toggle_read", "Read", id="toggle-read",
-                tooltip="Toggle read and move to the next paper"),
-        Binding("s", "toggle_star", "Star", id="toggle-star"),
-        Binding("n", "edit_note", "Note", id="edit-note"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("a", "add_papers", "Add", id="add-papers"),
-        Binding("e", "export", "Export", id="export"),
-        Binding("S", "cycle_sort", "Sort", id="cycle-sort", show=False),
-        Binding("N", "edit_note_external", "Note in $EDITOR", show=False),
-        Binding("space", "toggle_mark", "Mark", show=False),
-        Binding("A", "mark_all_read", "All read", show=False),
-        Binding("ctrl+r", "redo", "Redo", show=False),
-        Binding("o", "open_paper", "Open", show=False),
-        Binding("y", "copy_paper", "Copy", show=False),
-        Binding("enter", "details", "Details", show=False),
-        Binding("escape", "back", "Back", show=False),
-        Binding("1", "view('inbox')", "Inbox", show=False),
-        Binding("2", "view('starred')", "Starred", show=False),
-        Binding("3", "view('read')", "Read", show=False),
-        Binding("4", "view('all')", "All", show=False),
-        Binding("tab", "next_view", "Next view", show=False),
-        Binding("shift+tab", "previous_view", "Previous view", show=False),
-    ]
+    BINDINGS = bindings("screen")
 
     AUTO_FOCUS = "PaperList"
 
@@ -475,12 +450,6 @@ class MainScreen(Screen[None]):
             self.action_clear_marks()
         elif self._filter_active:
             self.action_clear_filter()
-
-    def action_first(self) -> None:
-        self.paper_list.action_first()
-
-    def action_last(self) -> None:
-        self.paper_list.action_last()
 
     # -- changing state ------------------------------------------------------------------
 

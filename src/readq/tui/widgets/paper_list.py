@@ -15,7 +15,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -24,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readq.models import DEFAULT_STATE, Entry, PaperState
+from readq.tui.keymap import bindings
 from readq.tui.queue import display_text, short_date, upvotes_text
 
 SpanFinder = Callable[[str, str], list[tuple[int, int]]]
@@ -63,14 +63,7 @@ class PaperList(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-    ]
+    BINDINGS = bindings("list")
 
     HELP = "## Paper list\n\nOne row per paper: unread dot, star, note, date, upvotes, title."
 
