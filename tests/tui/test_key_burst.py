@@ -45,3 +45,22 @@ async def test_keys_and_a_paste_right_after_a_go_into_the_add_dialog(make_app, o
         await pilot.press("escape")
         await pilot.pause(0.2)
     assert dict(open_library().states) == before  # nothing starred or read
+
+
+async def test_keys_right_after_slash_are_the_query_not_commands(make_app, open_library):
+    """`/` then a word typed fast: the first letters reach the list before the filter
+    has the focus. They belong to the query, and `r`/`s` among them change nothing."""
+    app = make_app(sample=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        before = dict(open_library().states)
+        for key in ("slash", "r", "o", "b", "o", "t", "s"):  # no pause between them
+            char = "/" if key == "slash" else key
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.5)
+        screen = app.screen
+        assert screen.filter_input.value == "robots"
+        assert screen.query_text == "robots"
+    assert dict(open_library().states) == before

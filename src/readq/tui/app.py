@@ -137,21 +137,20 @@ class ReadqApp(App[int]):
                 yield command
 
     def on_key(self, event: events.Key) -> None:
-        """A key typed in the same burst as ``n`` or ``a`` was sent to the list before
-        the note editor or the add dialog opened, and bubbles up here with the dialog
-        already on top (its text area consumes every key typed into it, so nothing else
-        gets here). Put it in the dialog's text rather than drop it."""
+        """A key typed in the same burst as ``/``, ``n`` or ``a`` was sent to the list
+        before the filter took the focus or the note editor or add dialog opened, and
+        bubbles up here once they have (a text box consumes every key typed into it, so
+        nothing else gets here). Put it in that text rather than drop it."""
         top = self.screen
-        if isinstance(top, TypeAhead) and event.is_printable and event.character:
+        if isinstance(top, TypeAhead) and event.is_printable and event.character \
+                and top.type_ahead(event.character):
             event.stop()
-            top.type_ahead(event.character)
 
     def on_paste(self, event: events.Paste) -> None:
         """The same for a paste that lands while the add dialog is opening."""
         top = self.screen
-        if isinstance(top, TypeAhead) and event.text:
+        if isinstance(top, TypeAhead) and event.text and top.type_ahead(event.text):
             event.stop()
-            top.type_ahead(event.text)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: write a private crash log, then let Textual exit."""
@@ -161,9 +160,11 @@ class ReadqApp(App[int]):
 
 @runtime_checkable
 class TypeAhead(Protocol):
-    """A dialog that takes the keys typed before it was on screen."""
+    """A screen that takes the keys typed before its text box had the focus."""
 
-    def type_ahead(self, text: str) -> None: ...
+    def type_ahead(self, text: str) -> bool:
+        """Insert ``text`` where the user meant it; False if there is no such place."""
+        ...
 
 
 def run_app(data_dir: Path, *, demo: bool = False) -> int:

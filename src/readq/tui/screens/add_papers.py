@@ -122,10 +122,11 @@ class AddPapersScreen(ModalScreen[list[Paper] | None]):
     def text(self) -> str:
         return self.query_one(TextArea).text
 
-    def type_ahead(self, text: str) -> None:
+    def type_ahead(self, text: str) -> bool:
         """Keys (or a paste) that arrived in the same burst as ``a``, before this dialog
         was on screen: they belong in the text box (see ``ReadqApp.on_key``)."""
         self.query_one(TextArea).insert(text)
+        return True
 
     @work(thread=True, exclusive=True, group="parse", exit_on_error=False,
           description="parse")

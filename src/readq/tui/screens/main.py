@@ -267,6 +267,14 @@ class MainScreen(Screen[None]):
         # At once (``focus()`` waits a turn): keys typed right after `/` are the query.
         self.set_focus(self.filter_input)
 
+    def type_ahead(self, text: str) -> bool:
+        """Keys typed in the same burst as ``/`` reached the list before the filter had
+        the focus: they are the start of the query (see ``ReadqApp.on_key``)."""
+        if self.app.focused is not self.filter_input:  # has_focus lags behind a burst
+            return False
+        self.filter_input.insert_text_at_cursor(text)
+        return True
+
     def action_clear_filter(self) -> None:
         self.filter_input.value = ""
         self._set_query("")

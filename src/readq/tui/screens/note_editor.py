@@ -40,10 +40,11 @@ class NoteEditor(ModalScreen[str | None]):
         self.set_focus(area)  # at once: ``focus()`` waits a turn and loses typed keys
         area.move_cursor(area.document.end)
 
-    def type_ahead(self, text: str) -> None:
+    def type_ahead(self, text: str) -> bool:
         """A key typed right after ``n``, already on its way to the list: it belongs in
         the note (see ``ReadqApp.on_key``)."""
         self.query_one(TextArea).insert(text)
+        return True
 
     @property
     def text(self) -> str:
