@@ -147,3 +147,19 @@ def test_cancelling_stops_the_helpers(small_batches: None,
     assert idx.abstracts_indexed
     assert snapshot(idx)[4] == snapshot(build(entries, abstracts, helpers=0))[4]
 
+
+
+def test_new_papers_abstracts_leave_the_others_pending() -> None:
+    """An import while the first build still runs: indexing the new papers' abstracts
+    must not declare the index complete (searches would call themselves whole)."""
+    entries, abstracts = library(60)
+    idx = SearchIndex()
+    idx.add(entries[:50])
+    idx.add(entries[50:])
+    idx.add_abstracts({e.id: abstracts[e.id] for e in entries[50:]}, complete=False)
+    assert not idx.abstracts_indexed
+    assert idx.search("word55", states={}).partial
+    assert "p00055" in idx.search("word55", states={}).ids
+    idx.add_abstracts(abstracts)
+    assert idx.abstracts_indexed
+    assert snapshot(idx)[4] == snapshot(build(entries, abstracts, helpers=0))[4]

@@ -173,7 +173,9 @@ def _search_ids(lib: Library, query: str, ids: list[str]) -> tuple[list[str], bo
     # at them (free words anywhere, or abstract: terms). Filters alone never do.
     needs_abstracts = any(t.field in ("any", "abstract") for t in parsed.terms)
     index = SearchIndex()
-    index.add(lib.entries.values(), lib.abstracts() if needs_abstracts else {})
+    index.add(lib.entries.values())
+    # through add_abstracts: from 20k papers the abstracts are tokenised in helper processes
+    index.add_abstracts(lib.abstracts() if needs_abstracts else {})
     result = index.search(parsed, states=lib.states, within=set(ids))
     return result.ids, result.ranked, result.errors
 

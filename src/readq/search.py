@@ -249,11 +249,14 @@ class SearchIndex:
         *,
         cancelled: Callable[[], bool] | None = None,
         helpers: int | None = None,
+        complete: bool = True,
     ) -> None:
         """Index abstracts of papers already added, a chunk at a time (meant for a worker).
 
-        Given every abstract the library has: when it returns without being cancelled,
-        papers it did not mention are taken to have no abstract. Unknown ids are ignored.
+        With ``complete`` (given every abstract the library has): when it returns without
+        being cancelled, papers it did not mention are taken to have no abstract. Without
+        it (some new papers' abstracts), only the papers given stop being pending.
+        Unknown ids are ignored.
 
         Abstracts seen for the first time are tokenised in ``helpers`` helper processes
         (default: one per core) when there are at least :data:`PARALLEL_MIN` of them:
@@ -283,7 +286,7 @@ class SearchIndex:
                 for d, text in items[start:start + CHUNK]:
                     self._set_abstract(d, text)
                 self._changed()
-        if is_cancelled():
+        if is_cancelled() or not complete:
             return
         with self._lock:
             self._pending.clear()

@@ -783,7 +783,10 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="index-add", exit_on_error=False, description="index new")
     def _index_entries(self, entries: list[Any]) -> None:
         lib = self.rq.library
-        self.rq.index.add(entries, {e.id: lib.abstract(e.id) for e in entries})
+        index = self.rq.index
+        index.add(entries)
+        # through add_abstracts: a large import is tokenised in the helper processes
+        index.add_abstracts({e.id: lib.abstract(e.id) for e in entries}, complete=False)
         self.post_message(IndexProgress(titles=True, abstracts=self.rq.index.abstracts_indexed))
 
     def action_export(self) -> None:
