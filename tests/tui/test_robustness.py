@@ -106,6 +106,28 @@ async def test_tiny_terminals_and_resizing_keep_the_cursor_paper(make_app):
         assert not app.library.state(pid).starred
 
 
+async def test_dialogs_fit_a_60x15_terminal(make_app):
+    """At the smallest supported size the add dialog still shows its preview and its
+    buttons, and the note editor its save hint: nothing the user needs is cut off."""
+    from textual.widgets import Button, Static
+
+    app = make_app(sample=True)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen_region = app.screen.region
+        for widget in (app.screen.query_one("#add-preview", Static),
+                       app.screen.query_one("#add", Button),
+                       app.screen.query_one("#cancel", Button)):
+            assert widget.region.height >= 1
+            assert screen_region.contains_region(widget.region), widget
+        await pilot.press("escape", "n")
+        await settle(pilot)
+        hint = app.screen.query_one(".dialog-hint", Static)
+        assert hint.region.height == 1 and screen_region.contains_region(hint.region)
+
+
 async def test_starts_in_a_1x1_terminal(make_app):
     app = make_app(numbered_papers(3))
     async with app.run_test(size=(1, 1)) as pilot:

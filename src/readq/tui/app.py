@@ -64,6 +64,7 @@ class ReadqApp(App[int]):
     COMMANDS = App.COMMANDS | {ReadqCommands}
     BINDINGS = bindings("app")
     ENABLE_COMMAND_PALETTE = True
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-roomy")]  # see readq.tcss
 
     def __init__(
         self,
