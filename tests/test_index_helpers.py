@@ -163,3 +163,24 @@ def test_new_papers_abstracts_leave_the_others_pending() -> None:
     idx.add_abstracts(abstracts)
     assert idx.abstracts_indexed
     assert snapshot(idx)[4] == snapshot(build(entries, abstracts, helpers=0))[4]
+
+
+def test_a_hung_helper_is_given_up_on(small_batches: None,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper that never answers (stuck at start-up, say) must not stall the build
+    forever: after the stall limit the rest is indexed in-process, and it is stopped."""
+    entries, abstracts = library(200)
+    serial = build(entries, abstracts, helpers=0)
+    started: list[subprocess.Popen[bytes]] = []
+
+    def hung() -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(index_worker, "_start", hung)
+    monkeypatch.setattr(index_worker, "STALL_SECONDS", 0.5)
+    assert snapshot(build(entries, abstracts, helpers=2)) == snapshot(serial)
+    assert started and all(p.poll() is not None for p in started)

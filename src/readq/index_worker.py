@@ -20,12 +20,16 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 _DONE = object()
+STALL_SECONDS = 30.0
+"""A helper that answers nothing for this long is taken as hung (a batch takes ~0.1 s):
+the helpers are stopped and the caller indexes the rest itself."""
 
 
 def helper_count() -> int:
@@ -45,7 +49,8 @@ def run_in_helpers(
 
     Batches are dealt round-robin to ``helpers`` processes. The iteration stops early,
     without an error, when ``cancelled()`` turns true or a helper fails; the helpers are
-    killed when it ends, however it ends.
+    killed when it ends, however it ends. So does a stall: no answer for
+    :data:`STALL_SECONDS`.
     """
     procs: list[subprocess.Popen[bytes]] = []
     threads: list[threading.Thread] = []
@@ -67,13 +72,17 @@ def run_in_helpers(
                 thread.start()
                 threads.append(thread)
         remaining = len(batches)
+        last = time.monotonic()
         while remaining:
             if cancelled():
                 return
             try:
                 k, found = results.get(timeout=0.05)
             except queue.Empty:
+                if time.monotonic() - last > STALL_SECONDS:
+                    return  # hung: the caller indexes the rest
                 continue
+            last = time.monotonic()
             if found is _DONE:
                 return  # a helper failed: the caller indexes the rest
             remaining -= 1
