@@ -184,3 +184,46 @@ def test_a_hung_helper_is_given_up_on(small_batches: None,
     monkeypatch.setattr(index_worker, "STALL_SECONDS", 0.5)
     assert snapshot(build(entries, abstracts, helpers=2)) == snapshot(serial)
     assert started and all(p.poll() is not None for p in started)
+
+
+@pytest.mark.parametrize("helpers", [0, 2])
+def test_an_import_during_the_first_build_keeps_its_newer_abstract(
+        small_batches: None, helpers: int) -> None:
+    """The first build works from a snapshot of the abstracts; an import that lands
+    meanwhile indexes a newer text for a paper. The build must neither overwrite it
+    with the old one nor add postings twice."""
+    entries, abstracts = library(400)
+    idx = SearchIndex()
+    idx.add(entries)
+    fired: list[int] = []
+
+    def import_meanwhile() -> bool:
+        if not fired:
+            fired.append(1)
+            idx.add_abstracts({"p00399": "zeppelin airship", "p00398": abstracts["p00398"]},
+                              helpers=0, complete=False)
+        return False
+
+    idx.add_abstracts(abstracts, helpers=helpers, cancelled=import_meanwhile)
+    assert fired
+    assert idx.search("zeppelin", states={}).ids == ["p00399"]
+    d = idx._num["p00398"]
+    assert all(list(arr).count(d) <= 1 for arr in idx._post["abstract"].values())
+    idx.add_abstracts({"p00399": "completely different text"}, helpers=0, complete=False)
+    assert idx.search("zeppelin", states={}).ids == []
+
+
+def test_helpers_do_not_run_code_from_the_current_directory(
+        small_batches: None, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """`python -m` puts the working directory first on sys.path: a `readq` folder there
+    must not be what the helpers import."""
+    trap = tmp_path / "readq"
+    trap.mkdir()
+    (trap / "__init__.py").write_text("")
+    (trap / "index_worker.py").write_text(
+        "import pathlib\npathlib.Path(__file__).with_name('RAN').write_text('x')\n")
+    monkeypatch.chdir(tmp_path)
+    entries, abstracts = library(200)
+    assert snapshot(build(entries, abstracts, helpers=2)) == \
+        snapshot(build(entries, abstracts, helpers=0))
+    assert not (trap / "RAN").exists()

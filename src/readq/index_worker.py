@@ -101,7 +101,7 @@ def _start() -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "readq.index_worker"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        env=env, close_fds=True,
+        env=env, close_fds=True, cwd=root,  # not the caller's directory: it comes first
     )
 
 

@@ -278,14 +278,18 @@ class SearchIndex:
             helpers = helper_count()
         if helpers > 0 and len(fresh) >= PARALLEL_MIN:
             fresh = self._add_in_processes(fresh, helpers, is_cancelled)
-        items = fresh + items
-        for start in range(0, len(items), CHUNK):
-            if is_cancelled():
-                return
-            with self._lock, _gc_paused():
-                for d, text in items[start:start + CHUNK]:
-                    self._set_abstract(d, text)
-                self._changed()
+        for group, only_new in ((fresh, True), (items, False)):
+            for start in range(0, len(group), CHUNK):
+                if is_cancelled():
+                    return
+                with self._lock, _gc_paused():
+                    texts = self._abstracts
+                    for d, text in group[start:start + CHUNK]:
+                        # a paper new when this call began but indexed since by another
+                        # writer (an import during the first build) keeps that newer text
+                        if not (only_new and texts[d] is not None):
+                            self._set_abstract(d, text)
+                    self._changed()
         if is_cancelled() or not complete:
             return
         with self._lock:
@@ -313,13 +317,23 @@ class SearchIndex:
         view = memoryview(flat).cast("B")
         size = flat.itemsize
         with self._lock, _gc_paused():
+            texts = self._abstracts
+            if any(texts[d] is not None for d, _ in batch):
+                # Another writer (an import while the first build runs) indexed some of
+                # these papers meanwhile, with a text at least as new: these postings
+                # would duplicate or contradict it, so only the others are indexed here.
+                for d, text in batch:
+                    if texts[d] is None:
+                        self._set_abstract(d, text)
+                self._changed()
+                return
             post = self._post["abstract"]
             start = 0
             for w, end in zip(words, ends, strict=True):
                 post[w].frombytes(view[start * size:end * size])
                 start = end
             self._note_fresh(post)
-            texts, pending = self._abstracts, self._pending
+            pending = self._pending
             for d, text in batch:
                 texts[d] = text
                 pending.discard(d)

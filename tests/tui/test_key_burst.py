@@ -41,7 +41,7 @@ async def test_keys_and_a_paste_right_after_a_go_into_the_add_dialog(make_app, o
         assert isinstance(app.screen, AddPapersScreen)
         text = app.screen.query_one(TextArea).text
         assert text.startswith("sr")
-        assert "Paper pasted in the same burst" in text
+        assert text.count("Paper pasted in the same burst") == 1
         await pilot.press("escape")
         await pilot.pause(0.2)
     assert dict(open_library().states) == before  # nothing starred or read
@@ -64,3 +64,33 @@ async def test_keys_right_after_slash_are_the_query_not_commands(make_app, open_
         assert screen.filter_input.value == "robots"
         assert screen.query_text == "robots"
     assert dict(open_library().states) == before
+
+
+async def test_typing_and_pasting_into_open_dialogs_goes_in_once(make_app):
+    """Only keys that were on their way to the list are typed ahead: a paste or a key
+    sent to the dialog itself is the dialog's own business, never inserted twice."""
+    from textual.widgets import Button
+
+    app = make_app(sample=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        paste = events.Paste("\nPaper pasted later\nIts abstract.\n")
+        paste.set_sender(app)
+        app._driver.send_message(paste)
+        await pilot.pause(0.3)
+        area = app.screen.query_one(TextArea)
+        assert area.text.count("Paper pasted later") == 1
+        app.screen.query_one("#cancel", Button).focus()
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        assert "x" not in area.text
+        await pilot.press("escape", "n")
+        await pilot.pause(0.3)
+        paste = events.Paste("hello")
+        paste.set_sender(app)
+        app._driver.send_message(paste)
+        await pilot.pause(0.3)
+        assert app.screen.query_one(TextArea).text.count("hello") == 1

@@ -109,3 +109,17 @@ async def test_a_query_longer_than_the_filter_box_scrolls_to_the_cursor(make_app
         await settle(pilot)
         assert box.scroll_x == 0
         assert "diffusion" in box.render_line(0).text
+
+
+
+async def test_deleting_the_end_of_a_long_query_scrolls_back(make_app) -> None:
+    app = make_app(numbered_papers(5))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *("abcdefghijklmnopqrstuvwxyz" * 2))
+        await settle(pilot)
+        box = app.screen.filter_input
+        await pilot.press(*["left"] * 10, "ctrl+k")
+        await settle(pilot)
+        assert box.scroll_x <= box.max_scroll_x
+        assert box.render_line(0).text.rstrip().endswith("p")  # no blank run on the right

@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, TypeVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -22,6 +22,7 @@ from readq.search import SearchIndex
 from readq.tui.commands import ReadqCommands
 from readq.tui.keymap import bindings
 from readq.tui.queue import History
+from readq.tui.typeahead import deliver
 
 T = TypeVar("T")
 
@@ -138,34 +139,15 @@ class ReadqApp(App[int]):
                 yield command
 
     def on_key(self, event: events.Key) -> None:
-        """A key typed in the same burst as ``/``, ``n`` or ``a`` was sent to the list
-        before the filter took the focus or the note editor or add dialog opened, and
-        bubbles up here once they have (a text box consumes every key typed into it, so
-        nothing else gets here). Put it in that text rather than drop it."""
-        top = self.screen
-        if isinstance(top, TypeAhead) and event.is_printable and event.character \
-                and top.type_ahead(event.character):
-            event.stop()
+        deliver(self.screen, event)  # keys typed in a burst with / n a: see typeahead.py
 
     def on_paste(self, event: events.Paste) -> None:
-        """The same for a paste that lands while the add dialog is opening."""
-        top = self.screen
-        if isinstance(top, TypeAhead) and event.text and top.type_ahead(event.text):
-            event.stop()
+        deliver(self.screen, event)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: write a private crash log, then let Textual exit."""
         self.crash_log = write_crash_log(error)
         super()._handle_exception(error)
-
-
-@runtime_checkable
-class TypeAhead(Protocol):
-    """A screen that takes the keys typed before its text box had the focus."""
-
-    def type_ahead(self, text: str) -> bool:
-        """Insert ``text`` where the user meant it; False if there is no such place."""
-        ...
 
 
 def run_app(data_dir: Path, *, demo: bool = False) -> int:

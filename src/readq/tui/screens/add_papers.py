@@ -124,7 +124,7 @@ class AddPapersScreen(ModalScreen[list[Paper] | None]):
 
     def type_ahead(self, text: str) -> bool:
         """Keys (or a paste) that arrived in the same burst as ``a``, before this dialog
-        was on screen: they belong in the text box (see ``ReadqApp.on_key``)."""
+        was on screen: they belong in the text box (see ``readq.tui.typeahead``)."""
         self.query_one(TextArea).insert(text)
         return True
 

@@ -39,6 +39,7 @@ from readq.tui.queue import (
     sort_label,
     web_links,
 )
+from readq.tui.typeahead import mark_for_type_ahead
 from readq.tui.widgets.filter_bar import FilterBar, FilterInput
 from readq.tui.widgets.paper_details import PaperDetails
 from readq.tui.widgets.paper_list import PaperList
@@ -269,11 +270,17 @@ class MainScreen(Screen[None]):
 
     def type_ahead(self, text: str) -> bool:
         """Keys typed in the same burst as ``/`` reached the list before the filter had
-        the focus: they are the start of the query (see ``ReadqApp.on_key``)."""
+        the focus: they are the start of the query (see ``readq.tui.typeahead``)."""
         if self.app.focused is not self.filter_input:  # has_focus lags behind a burst
             return False
         self.filter_input.insert_text_at_cursor(text)
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        mark_for_type_ahead(event)
+
+    def on_paste(self, event: events.Paste) -> None:
+        mark_for_type_ahead(event)
 
     def action_clear_filter(self) -> None:
         self.filter_input.value = ""

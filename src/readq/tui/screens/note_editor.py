@@ -42,7 +42,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def type_ahead(self, text: str) -> bool:
         """A key typed right after ``n``, already on its way to the list: it belongs in
-        the note (see ``ReadqApp.on_key``)."""
+        the note (see ``readq.tui.typeahead``)."""
         self.query_one(TextArea).insert(text)
         return True
 

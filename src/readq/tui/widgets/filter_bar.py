@@ -27,6 +27,11 @@ class FilterInput(Input):
     keystroke's time at 100k papers. The input is a fixed 1fr by 1 box, so a repaint
     is all it needs (its horizontal scroll reads the value directly)."""
 
+    def watch_virtual_size(self) -> None:
+        # what the skipped layout would have done: deleting text right of the cursor
+        # (ctrl+k, delete) shrinks the value, so the scroll must not point past its end
+        self.scroll_x = self.validate_scroll_x(self.scroll_x)
+
     HELP = (
         "## Filter\n\nType to filter the current view as you type. Words match titles, "
         "abstracts and organisations, with typos forgiven. `enter` or `down`: back to the "
