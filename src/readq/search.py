@@ -29,11 +29,12 @@ import re
 import threading
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict, deque
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress, filterfalse, repeat
 from operator import add, and_, ge, lt, mod, mul, neg, sub
 from typing import NamedTuple
@@ -129,7 +130,7 @@ def abstract_postings(batch: list[tuple[int, str]]) -> _BatchPostings:
     """The postings of a batch of (paper number, abstract): distinct words, where each
     word's papers end in one flat array, the array, and the papers with a code link.
     Runs in a helper process, so it returns flat, cheaply pickled data."""
-    post = _Postings()
+    post: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
     code: list[int] = []
     for d, text in batch:
         words = _abstract_words(text)

@@ -562,36 +562,33 @@ class MainScreen(Screen[None]):
             self._show_details(pid, keep_scroll=True)
 
     def action_toggle_read(self) -> None:
-        targets = self._targets()
-        if not targets:
-            return
-        if self.paper_list.marked:
-            value = not all(self._effective(i, "read") for i in targets)
-            self.apply({i: {"read": value} for i in targets}, "mark read" if value else
-                       "mark unread")
-            self.paper_list.set_marked(set())
-            self.say(f"{plural(len(targets), 'paper')} marked {'read' if value else 'unread'}"
-                        " · u undoes", timeout=3)
-            return
-        pid = targets[0]
-        value = not self._effective(pid, "read")
-        self.apply({pid: {"read": value}}, "read" if value else "unread")
-        self.paper_list.action_cursor_down()
+        if self._toggle("read", single=("read", "unread"), bulk=("mark read", "mark unread"),
+                        said=("marked read", "marked unread")):
+            self.paper_list.action_cursor_down()
 
     def action_toggle_star(self) -> None:
+        self._toggle("starred", single=("star", "unstar"), bulk=("star", "unstar"),
+                     said=("starred", "unstarred"))
+
+    def _toggle(self, field: str, *, single: tuple[str, str], bulk: tuple[str, str],
+                said: tuple[str, str]) -> bool:
+        """Toggle ``field`` on the marked papers (all set unless all already are), else
+        on the highlighted one; True when it was the highlighted one. The pairs (set,
+        cleared) name the change for undo, one paper or many, and the bulk message."""
         targets = self._targets()
         if not targets:
-            return
+            return False
         if self.paper_list.marked:
-            value = not all(self._effective(i, "starred") for i in targets)
-            self.apply({i: {"starred": value} for i in targets}, "star" if value else "unstar")
+            value = not all(self._effective(i, field) for i in targets)
+            self.apply({i: {field: value} for i in targets}, bulk[0 if value else 1])
             self.paper_list.set_marked(set())
-            self.say(f"{plural(len(targets), 'paper')} {'starred' if value else 'unstarred'}"
-                        " · u undoes", timeout=3)
-            return
+            self.say(f"{plural(len(targets), 'paper')} {said[0 if value else 1]} · u undoes",
+                     timeout=3)
+            return False
         pid = targets[0]
-        value = not self._effective(pid, "starred")
-        self.apply({pid: {"starred": value}}, "star" if value else "unstar")
+        value = not self._effective(pid, field)
+        self.apply({pid: {field: value}}, single[0 if value else 1])
+        return True
 
     def action_toggle_mark(self) -> None:
         pid = self.paper_list.highlighted
