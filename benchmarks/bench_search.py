@@ -34,9 +34,9 @@ sys.path.insert(0, str(REPO / "src"))
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 
 from readq.ids import paper_id  # noqa: E402
-from readq.index_worker import helper_count  # noqa: E402
+from readq.search.worker import helper_count  # noqa: E402
 from readq.models import Entry, PaperState  # noqa: E402
-from readq.search import SearchIndex  # noqa: E402
+from readq.search.index import SearchIndex  # noqa: E402
 
 GEN = REPO.parent / "shared" / "tools" / "gen_papers.py"
 SEEDS = REPO.parent / "shared" / "seeds"

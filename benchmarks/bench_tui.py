@@ -13,7 +13,7 @@ Measures, headless (Textual's ``run_test``) in a fresh child process each:
     python benchmarks/bench_tui.py [-n 100000] [--write-docs]
 
 The library is built once (``/work/shared/tools/gen_papers.py -n N --seed 1`` through
-``readq.parsing.parse_file`` and ``Library.import_papers``) and cached under the
+``readq.listing.parsing.parse_file`` and ``Library.import_papers``) and cached under the
 system temp dir.
 """
 
@@ -52,7 +52,7 @@ def build_library(n: int) -> Path:
     with listing.open("wb") as out:
         subprocess.run([sys.executable, str(GEN), "-n", str(n), "--seed", "1"], stdout=out,
                        check=True)
-    from readq import parsing
+    from readq.listing import parsing
     from readq.library import Library
 
     t = time.perf_counter()
@@ -95,7 +95,7 @@ PaperList.set_rows = set_rows
 # ru_maxrss for children counts the parent's pages shared at spawn time, so it would
 # report the UI process's size instead)
 import threading
-from readq import index_worker
+from readq.search import worker as index_worker
 helper_peaks = {}
 _real_start = index_worker._start
 def _start_tracked():

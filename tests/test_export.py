@@ -20,7 +20,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 import readq
-from readq import export, fsutil
+from readq import export
+from readq.storage import fsutil
 from readq.export import (
     ExportItem,
     arxiv_search_url,

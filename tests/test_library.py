@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from readq import store as store_mod
+from readq.storage import store as store_mod
 from readq.errors import (
     AmbiguousIdError,
     CorruptFileError,

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import readq
-from readq import fsutil
+from readq.storage import fsutil
 from readq.models import Entry, PaperState
 from readq.text import clean_line, is_blank
 

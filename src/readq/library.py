@@ -1,7 +1,7 @@
 """The library as the rest of readq sees it: papers, their state, and every change.
 
 ``Library`` keeps an in-memory copy for fast reads and sends every change to the
-:mod:`readq.store` as a field-level delta applied to what is on disk, so a change made
+:mod:`readq.storage.store` as a field-level delta applied to what is on disk, so a change made
 by another readq process in the meantime is kept, never overwritten.
 """
 
@@ -27,7 +27,7 @@ from readq.errors import (
     UsageError,
 )
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
-from readq.store import (
+from readq.storage.store import (
     ABSTRACTS,
     CATALOG,
     STATE,
@@ -437,7 +437,7 @@ class Library:
         A damaged state file is never backed up; the change itself will then refuse to
         touch the damaged shard, or go ahead if the damage is elsewhere.
         """
-        from readq import backup
+        from readq.storage import backup
 
         try:
             if kind:

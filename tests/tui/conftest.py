@@ -45,7 +45,7 @@ def make_app(open_library: Callable[[], Library], home: Path) -> Callable[..., R
                 states: dict[str, dict[str, Any]] | None = None, **kwargs: Any) -> ReadqApp:
         lib = open_library()
         if sample:
-            from readq import parsing
+            from readq.listing import parsing
 
             lib.import_papers(parsing.parse_bytes(SAMPLE.read_bytes(), today=TODAY).papers)
         papers = list(papers)

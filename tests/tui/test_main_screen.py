@@ -256,7 +256,7 @@ async def test_details_follow_the_top_match_once_typing_pauses(make_app):
 
 
 async def test_stale_filter_result_never_overwrites_newer(make_app):
-    from readq.search import SearchResult
+    from readq.search.index import SearchResult
     from readq.tui.messages import FilterResult
 
     app = make_app(numbered_papers(30))

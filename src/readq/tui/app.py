@@ -18,7 +18,7 @@ from textual.screen import Screen
 from readq.crashlog import write_crash_log
 from readq.errors import ReadqError
 from readq.library import Library
-from readq.search import SearchIndex
+from readq.search.index import SearchIndex
 from readq.tui.commands import ReadqCommands
 from readq.tui.keymap import bindings
 from readq.tui.queue import History

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from readq.search import SearchResult
+from readq.search.index import SearchResult
 
 
 class FilterResult(Message):

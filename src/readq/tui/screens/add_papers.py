@@ -60,7 +60,7 @@ def looks_like_path(text: str) -> Path | None:
 
 def preview(text: str, entries: Mapping[str, Entry]) -> Preview:
     """Parse pasted text or the file it names (pure; called from a worker)."""
-    from readq import parsing
+    from readq.listing import parsing
 
     path = looks_like_path(text)
     source = f"file {path}" if path else "pasted text"

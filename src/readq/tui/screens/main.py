@@ -25,7 +25,7 @@ from readq.errors import ReadqError
 from readq.export import hf_search_url
 from readq.library import Change, ImportReport
 from readq.models import DEFAULT_STATE, Paper
-from readq.search import SearchResult
+from readq.search.index import SearchResult
 from readq.tui.keymap import bindings
 from readq.tui.messages import AbstractLoaded, FilterResult, IndexProgress
 from readq.tui.queue import (

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from readq import fsutil
-from readq import store as store_mod
+from readq.storage import fsutil
+from readq.storage import store as store_mod
 from readq.errors import StoreWriteError
 from readq.ids import paper_id
 from readq.library import Library

@@ -42,9 +42,9 @@ from typing import NamedTuple
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from readq.index_worker import helper_count, run_in_helpers
+from readq.search.worker import helper_count, run_in_helpers
 from readq.models import Entry, PaperState
-from readq.query import STOPWORDS, Filter, Query, Term, fold, parse_query
+from readq.search.query import STOPWORDS, Filter, Query, Term, fold, parse_query
 
 # Weights of one query word's best match in a paper, by field and match quality.
 EXACT, PREFIX, TYPO1, TYPO2 = 0, 1, 2, 3

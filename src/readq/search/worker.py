@@ -1,7 +1,7 @@
 """Helper processes that tokenise abstracts for the search index.
 
 Tokenising the abstracts is nine tenths of building the index, and it holds the GIL. So
-``python -m readq.index_worker`` reads batches of (paper number, abstract) on stdin and
+``python -m readq.search.worker`` reads batches of (paper number, abstract) on stdin and
 writes their postings on stdout: the build uses the other cores, and the process that
 draws the screen stays free to repaint while it runs.
 
@@ -45,7 +45,7 @@ def run_in_helpers(
     helpers: int,
     cancelled: Callable[[], bool],
 ) -> Iterator[tuple[int, Any]]:
-    """Yield ``(batch number, readq.search.abstract_postings(batch))`` as helpers finish.
+    """Yield ``(batch number, readq.search.index.abstract_postings(batch))`` as helpers finish.
 
     Batches are dealt round-robin to ``helpers`` processes. The iteration stops early,
     without an error, when ``cancelled()`` turns true or a helper fails; the helpers are
@@ -99,7 +99,7 @@ def _start() -> subprocess.Popen[bytes]:
     if not sys.executable:
         raise OSError("no Python executable to start a helper with")
     return subprocess.Popen(
-        [sys.executable, "-m", "readq.index_worker"],
+        [sys.executable, "-m", "readq.search.worker"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         env=env, close_fds=True, cwd=root,  # not the caller's directory: it comes first
     )
@@ -140,7 +140,7 @@ def _stop(procs: list[subprocess.Popen[bytes]], threads: list[threading.Thread])
 
 def serve(inp: IO[bytes], out: IO[bytes]) -> None:
     """The helper's loop: a batch in, its postings out, until the input ends."""
-    from readq.search import abstract_postings
+    from readq.search.index import abstract_postings
 
     gc.disable()  # short-lived and acyclic: collections would only cost time
     while True:

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from readq.cli import main
 from readq.library import Library
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 LISTING = """\
 Daily Papers
@@ -313,8 +313,8 @@ def test_python_dash_m_and_version() -> None:
 
 def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
     code = (
-        "import sys, readq.cli, readq.library, readq.parsing, readq.export, readq.store, "
-        "readq.views, readq.search, readq.query\n"
+        "import sys, readq.cli, readq.library, readq.listing.parsing, readq.export, readq.storage.store, "
+        "readq.views, readq.search.index, readq.search.query\n"
         "sys.exit(1 if 'textual' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0

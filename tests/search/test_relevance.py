@@ -20,9 +20,9 @@ from rapidfuzz import fuzz, process, utils
 
 from readq.ids import paper_id
 from readq.models import Entry
-from readq.search import SearchIndex
+from readq.search.index import SearchIndex
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent
 REL = HERE / "data" / "relevance"
 SEEDS = HERE.parent.parent / "shared" / "seeds"
 
@@ -51,7 +51,7 @@ def fixture_corpus() -> Corpus:
 
 
 def seed_corpus(files: list[Path]) -> Corpus:
-    from readq.parsing import parse_file
+    from readq.listing.parsing import parse_file
 
     seen: dict[str, tuple[Entry, str]] = {}
     for path in files:

@@ -30,9 +30,9 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from readq import fsutil
+from readq.storage import fsutil
 from readq.errors import CorruptFileError, FutureSchemaError, StoreWriteError
-from readq.lock import DEFAULT_TIMEOUT, library_lock
+from readq.storage.lock import DEFAULT_TIMEOUT, library_lock
 
 SCHEMA_VERSION = 1
 META_FILE = "meta.json"

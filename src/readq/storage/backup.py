@@ -19,10 +19,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from readq import fsutil
+from readq.storage import fsutil
 from readq.errors import CorruptFileError, ReadqError, StoreError
-from readq.lock import library_lock
-from readq.store import (
+from readq.storage.lock import library_lock
+from readq.storage.store import (
     CATALOG,
     JOURNAL_FILE,
     META_FILE,

@@ -6,7 +6,7 @@ read to the end of the line), so the rest of the query still filters while the u
 is typing. ``docs/search.md`` is the reference for the language.
 
 Word normalisation lives here too (:func:`fold`, :func:`split_words`) because the
-index in :mod:`readq.search` must cut text into words exactly the way the query does.
+index in :mod:`readq.search.index` must cut text into words exactly the way the query does.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from readq import fsutil
-from readq import store as store_mod
+from readq.storage import fsutil
+from readq.storage import store as store_mod
 from readq.errors import CorruptFileError, LockTimeoutError, StoreWriteError
 from readq.ids import paper_id
 from readq.library import Library
@@ -191,7 +191,7 @@ def test_two_processes_toggling_and_noting_at_once_end_exact(tmp_path: Path) -> 
 HOLDER = r"""
 import sys, time
 from pathlib import Path
-from readq.lock import library_lock
+from readq.storage.lock import library_lock
 with library_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(60)

@@ -83,7 +83,7 @@ def _check_input_path(name: str) -> Path:
 def _parse_source(
     name: str, encoding: str | None, today: dt.date
 ) -> tuple[list[Paper], list[ParseWarning]]:
-    from readq import parsing
+    from readq.listing import parsing
 
     if name == "-":
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
@@ -165,8 +165,8 @@ def _row(lib: Library, e: Entry, width: int) -> str:
 
 def _search_ids(lib: Library, query: str, ids: list[str]) -> tuple[list[str], bool, list[str]]:
     """Run the core search over ``ids``; (matches, ranked, malformed-term messages)."""
-    from readq.query import parse_query
-    from readq.search import SearchIndex
+    from readq.search.query import parse_query
+    from readq.search.index import SearchIndex
 
     parsed, _errors = parse_query(query)
     # Abstracts are 90% of the library's bytes: only load them when the query can look
@@ -398,8 +398,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from readq import backup
-    from readq.store import Store
+    from readq.storage import backup
+    from readq.storage.store import Store
 
     store = Store(paths.data_dir(args.data_dir))
     if args.list:
@@ -420,8 +420,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from readq import backup
-    from readq.store import Store
+    from readq.storage import backup
+    from readq.storage.store import Store
 
     findings = backup.doctor(Store(paths.data_dir(args.data_dir)))
     for f in findings:
@@ -474,7 +474,7 @@ def sample_listing() -> bytes:
 def cmd_demo(args: argparse.Namespace) -> int:
     """The built-in sample in a throw-away data dir: the real library is never touched."""
     _require_tty()
-    from readq import parsing
+    from readq.listing import parsing
 
     tmp = Path(tempfile.mkdtemp(prefix="readq-demo-"))
     try:

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from readq.models import Entry, PaperState
-from readq.query import parse_query
-from readq.search import SearchIndex, SearchResult, doc_words
+from readq.search.query import parse_query
+from readq.search.index import SearchIndex, SearchResult, doc_words
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readq.query import Filter, Query, Term, fold, parse_query, split_words
+from readq.search.query import Filter, Query, Term, fold, parse_query, split_words
 
 NOW = dt.datetime(2026, 11, 22, 12, 30, tzinfo=dt.timezone.utc)
 

@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from readq import index_worker, search
+from readq.search import index as search
+from readq.search import worker as index_worker
 from readq.models import Entry
-from readq.search import SearchIndex
+from readq.search.index import SearchIndex
 
 WORDS = ("diffusion transformer speculative decoding mixture experts routing quantization "
          "low-rank adapters s-lora self-supervised video retrieval long-context benchmark "
