@@ -44,3 +44,16 @@ def is_blank(text: str) -> bool:
             continue
         return False
     return True
+
+
+UNTITLED = "(untitled)"
+
+
+def display_title(title: str) -> str:
+    """A title fit for one line of output, or ``(untitled)`` when nothing is left."""
+    return clean_line(title) or UNTITLED
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 paper``, ``2,048 papers``; ``words`` for irregular plurals."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
