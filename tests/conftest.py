@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pytest
@@ -32,8 +34,14 @@ def data_dir(_isolated_data_dir: Path) -> Path:
 
 @pytest.fixture
 def seeds() -> list[Path]:
-    """The real page copies in ../shared/seeds; skips cleanly when absent."""
+    """The real page copies in ../shared/seeds; skips cleanly when absent.
+
+    ``.ci/run`` sets ``READQ_REQUIRE_SEEDS=1`` where the seeds exist, so a seed test that
+    would skip there (a moved folder, a wrong path) fails instead of passing silently.
+    """
     files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
     if not files:
+        if os.environ.get("READQ_REQUIRE_SEEDS") == "1":
+            pytest.fail(f"seed tests required but no seeds found in {SEEDS}")
         pytest.skip("../shared/seeds is not available")
     return files
