@@ -1,0 +1,434 @@
+"""Settings that last between runs, kept in a small TOML file the user may edit by hand.
+
+Reading never stops readq from starting: a broken file gives one line naming the file and
+the line, and the defaults are used; a bad value gives a warning naming the key, and only
+that key falls back to its default. Writing changes one key and keeps everything else
+(comments included where possible), and never overwrites a file that does not parse: the
+user's hand edits are worth more than a remembered theme.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import os
+import re
+import sys
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from readq.errors import EX_DATAERR, ReadqError
+from readq.paths import APP_NAME
+from readq.storage.fsutil import atomic_write_bytes
+from readq.views import SORTS, View
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+CONFIG_ENV = "READQ_CONFIG"
+CONFIG_NAME = "config.toml"
+
+VIEWS: tuple[str, ...] = tuple(v.value for v in View)
+DEFAULT_SORT = "new"  # "new first": the lead adds it to views.SORTS
+DEFAULT_SORTS: tuple[str, ...] = (*SORTS, DEFAULT_SORT)
+EXPORT_ORDERS = ("starred", "published")
+SPLIT_MIN, SPLIT_MAX = 20, 80
+
+
+class ConfigError(ReadqError):
+    """The config file cannot be read or written; the message says which file and why."""
+
+    exit_code = EX_DATAERR
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective settings; every field has a default so a missing file is fine."""
+
+    theme: str = "textual-dark"
+    default_view: str = "inbox"
+    sort: str = DEFAULT_SORT
+    export_path: str | None = None
+    export_order: str = "starred"
+    split: int = 50  # percent of the width given to the list, SPLIT_MIN..SPLIT_MAX
+    detail_visible: bool = True
+    # action id -> key(s) ("ctrl+q" or "ctrl+q,f10"), ready for Textual's App.set_keymap
+    keys: dict[str, str] = field(default_factory=dict, hash=False)
+
+
+SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Settings))
+
+
+def config_path() -> Path:
+    """``$READQ_CONFIG`` if set, else ``config.toml`` in the platform's user config dir."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser().absolute()
+    return Path(platformdirs.user_config_path(APP_NAME, appauthor=False)) / CONFIG_NAME
+
+
+# --- validation -------------------------------------------------------------------------
+
+_Check = Callable[[object], object]  # returns the clean value or raises ValueError(reason)
+
+
+def _choice(choices: Collection[str]) -> _Check:
+    def check(value: object) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"should be a string, one of {', '.join(choices)}")
+        if value not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def _nonempty_str(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("should be a string")
+    if not value.strip():
+        raise ValueError("should not be empty")
+    return value
+
+
+def _split(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"should be a whole number from {SPLIT_MIN} to {SPLIT_MAX}")
+    if not SPLIT_MIN <= value <= SPLIT_MAX:
+        raise ValueError(f"{value} is outside {SPLIT_MIN}..{SPLIT_MAX}")
+    return value
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("should be true or false")
+    return value
+
+
+def _key_spec(value: object) -> str:
+    """A key, a comma-separated list of keys, or a TOML array of keys."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        value = ",".join(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('should be a key like "ctrl+q", or several: "ctrl+q,f10"')
+    return ",".join(part.strip() for part in value.split(","))
+
+
+def _checks(sorts: Collection[str]) -> dict[str, _Check]:
+    return {
+        "theme": _nonempty_str,
+        "default_view": _choice(VIEWS),
+        "sort": _choice(tuple(sorts)),
+        "export_path": _nonempty_str,
+        "export_order": _choice(EXPORT_ORDERS),
+        "split": _split,
+        "detail_visible": _bool,
+    }
+
+
+def _keys_table(value: object, where: str, problems: list[str]) -> dict[str, str]:
+    if not isinstance(value, dict):
+        problems.append(f"{where}: 'keys' should be a table ([keys]); ignored")
+        return {}
+    keys: dict[str, str] = {}
+    for action, spec in value.items():
+        try:
+            keys[action] = _key_spec(spec)
+        except ValueError as exc:
+            problems.append(f"{where}: keys.{action} {exc}; ignored")
+    return keys
+
+
+def settings_from_dict(
+    data: Mapping[str, object], where: str = CONFIG_NAME, *, sorts: Collection[str] | None = None
+) -> tuple[Settings, list[str]]:
+    """Settings from parsed TOML; each bad or unknown key gives one warning line."""
+    checks = _checks(DEFAULT_SORTS if sorts is None else sorts)
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        if key == "keys":
+            values["keys"] = _keys_table(raw, where, problems)
+        elif key in checks:
+            try:
+                values[key] = checks[key](raw)
+            except ValueError as exc:
+                default = getattr(Settings(), key)
+                problems.append(f"{where}: {key} {exc}; using the default ({_fmt(default)})")
+        else:
+            hint = difflib.get_close_matches(key, SETTING_NAMES, n=1)
+            maybe = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.append(f"{where}: unknown setting {key!r}{maybe}; ignored")
+    return Settings(**values), problems
+
+
+def _fmt(value: object) -> str:
+    return "not set" if value is None else _toml_value(value)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+_TOML_POS = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+
+
+def _syntax_line(path: Path, exc: Exception, text: str) -> str:
+    """One line naming the file and the line of a TOML syntax error."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    m = _TOML_POS.match(first)
+    if m:
+        msg, where = m["msg"], f"line {m['line']}, column {m['col']}"
+    elif first.endswith("(at end of document)"):
+        msg = first.removesuffix("(at end of document)").rstrip()
+        where = f"line {len(text.splitlines()) or 1} (the end of the file)"
+    else:
+        msg, where = first, "syntax error"
+    return f"{path} {where}: {msg[:1].lower() + msg[1:]}"
+
+
+def _read(path: Path) -> tuple[dict[str, Any], str] | None:
+    """The parsed file and its text, None if there is none; ConfigError (one line) if the
+    file is unusable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a directory, not a config file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path} line {line}: not UTF-8 text") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_syntax_line(path, exc, text)) from None
+
+
+def load_settings(
+    path: Path | None = None, *, sorts: Collection[str] | None = None
+) -> tuple[Settings, list[str]]:
+    """Settings and the problems met; never raises for a bad file (readq must start)."""
+    path = config_path() if path is None else path
+    try:
+        found = _read(path)
+    except ConfigError as exc:
+        return Settings(), [f"{exc}; using the default settings"]
+    if found is None:
+        return Settings(), []
+    return settings_from_dict(found[0], str(path), sorts=sorts)
+
+
+# --- writing ----------------------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f"}
+_ESCAPES["\r"] = "\\r"
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else toml_string(key)
+
+
+def _toml_float(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
+
+
+def _toml_value(value: object) -> str:
+    """One TOML value; enough for readq's settings and whatever else a user keeps there."""
+    text: str | None = None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = toml_string(value)
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = _toml_float(value)
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    elif isinstance(value, dict):
+        items = ", ".join(f"{toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        text = "{" + items + "}"
+    elif hasattr(value, "isoformat"):  # TOML dates and times
+        text = str(value.isoformat())
+    if text is None:
+        raise ConfigError(f"cannot write a value of type {type(value).__name__} to TOML")
+    return text
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    """TOML text for ``data``: plain keys first, then one ``[table]`` per dict."""
+    lines = [f"{toml_key(k)} = {_toml_value(v)}" for k, v in data.items() if not _is_table(v)]
+    for name, table in data.items():
+        if _is_table(table):
+            lines += ["", f"[{toml_key(name)}]"]
+            lines += [f"{toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _is_table(value: object) -> bool:
+    return isinstance(value, dict)
+
+
+_HEADER = re.compile(r"^\s*\[")
+
+
+def _first_header(lines: list[str]) -> int:
+    return next((i for i, line in enumerate(lines) if _HEADER.match(line)), len(lines))
+
+
+def _edit_top_level(text: str, key: str, value: object) -> str:
+    """Change (or add, or remove when None) one top-level ``key = ...`` line in place."""
+    lines = text.splitlines(keepends=True)
+    end = _first_header(lines)
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    new = None if value is None else f"{key} = {_toml_value(value)}\n"
+    for i in range(end):
+        if pattern.match(lines[i]):
+            lines[i : i + 1] = [] if new is None else [new]
+            return "".join(lines)
+    if new is None:
+        return text
+    at = end
+    while at > 0 and not lines[at - 1].strip():  # keep the blank line before a table
+        at -= 1
+    if at and not lines[at - 1].endswith("\n"):
+        lines[at - 1] += "\n"
+    lines.insert(at, new)
+    return "".join(lines)
+
+
+def _edit_keys_table(text: str, keys: Mapping[str, str]) -> str:
+    """Replace the body of the ``[keys]`` table (added at the end if there is none)."""
+    lines = text.splitlines(keepends=True)
+    body = [f"{toml_key(k)} = {toml_string(v)}\n" for k, v in keys.items()]
+    start = next((i for i, ln in enumerate(lines) if re.match(r"^\s*\[\s*keys\s*\]", ln)), None)
+    if start is None:
+        if not keys:
+            return text
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        sep = ["\n"] if lines else []
+        return "".join([*lines, *sep, "[keys]\n", *body])
+    stop = start + 1 + _first_header(lines[start + 1 :])
+    keep = stop
+    while keep > start + 1 and not lines[keep - 1].strip():  # keep blank lines before next
+        keep -= 1
+    tail_comments = [ln for ln in lines[start + 1 : keep] if ln.lstrip().startswith("#")]
+    lines[start + 1 : keep] = tail_comments + body
+    return "".join(lines)
+
+
+def _clean_value(key: str, value: object, sorts: Collection[str] | None) -> object:
+    """Validate a value the app wants to save; a bad one is a bug, so ValueError."""
+    if key == "keys":
+        if not isinstance(value, Mapping):
+            raise ValueError("keys should be a mapping of action id to key(s)")
+        return {str(k): _key_spec(v) for k, v in value.items()}
+    checks = _checks(DEFAULT_SORTS if sorts is None else sorts)
+    if key not in checks:
+        raise ValueError(f"unknown setting {key!r}")
+    if value is None:
+        if key != "export_path":
+            raise ValueError(f"{key} cannot be unset")
+        return None
+    try:
+        return checks[key](value)
+    except ValueError as exc:
+        raise ValueError(f"{key} {exc}") from None
+
+
+def save_setting(
+    key: str, value: object, path: Path | None = None, *, sorts: Collection[str] | None = None
+) -> None:
+    """Write one setting, keeping every other key, comment and the ``[keys]`` table.
+
+    ``key="keys"`` replaces the whole key table; ``value=None`` removes ``export_path``.
+    Raises ConfigError, changing nothing, when the existing file does not parse (it is
+    the user's, and may hold hours of edits) or the write fails.
+    """
+    clean = _clean_value(key, value, sorts)
+    path = config_path() if path is None else path
+    target = path.resolve() if path.is_symlink() else path  # keep a dotfiles symlink
+    try:
+        found = _read(target)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc}; fix it by hand, this setting was not saved") from None
+    data, old_text = found if found is not None else ({}, "")
+    expected = dict(data)
+    if clean is None:
+        expected.pop(key, None)
+    else:
+        expected[key] = clean
+    if key == "keys" and isinstance(clean, dict):
+        new_text = _edit_keys_table(old_text, clean)
+    else:
+        new_text = _edit_top_level(old_text, key, clean)
+    if not _parses_to(new_text, expected):
+        new_text = dumps(expected)  # the in-place edit misread an unusual layout
+    try:
+        atomic_write_bytes(target, new_text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _parses_to(text: str, expected: Mapping[str, Any]) -> bool:
+    try:
+        return bool(tomllib.loads(text) == expected)
+    except tomllib.TOMLDecodeError:
+        return False
+
+
+# --- showing ----------------------------------------------------------------------------
+
+
+def describe(settings: Settings, path: Path, problems: Collection[str] = ()) -> str:
+    """What ``readq config`` prints: where the file is and the settings in effect."""
+    if path.is_file():
+        state = ""
+    elif path.exists():
+        state = " (not a file)"
+    else:
+        state = " (does not exist yet: all defaults)"
+    defaults = Settings()
+    lines = [f"# config file: {path}{state}"]
+    lines += [f"# problem: {p}" for p in problems]
+    for name in SETTING_NAMES:
+        if name == "keys":
+            continue
+        value = getattr(settings, name)
+        note = "" if value != getattr(defaults, name) else "  # default"
+        if value is None:
+            lines.append(f"# {name} is not set")
+        else:
+            lines.append(f"{name} = {_toml_value(value)}{note}")
+    lines += ["", "[keys]"]
+    if not settings.keys:
+        lines.append("# none changed: the built-in keys are in use")
+    lines += [f"{toml_key(k)} = {toml_string(v)}" for k, v in settings.keys.items()]
+    return "\n".join(lines)
