@@ -56,3 +56,13 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_changelog_has_an_unreleased_section() -> None:
     assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_every_api_function_is_in_api_md() -> None:
+    import readq
+
+    doc = (DOCS / "api.md").read_text(encoding="utf-8")
+    functions = [n for n in readq.__all__ if n[0].islower() and not n.startswith("_")]
+    assert functions, "readq exports no functions"
+    missing = [n for n in functions if f"`{n}(" not in doc]
+    assert not missing, f"docs/api.md does not document: {missing}"

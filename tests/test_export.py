@@ -21,7 +21,6 @@ from markdown_it.token import Token
 
 import readq
 from readq import export
-from readq.storage import fsutil
 from readq.export import (
     ExportItem,
     arxiv_search_url,
@@ -30,6 +29,7 @@ from readq.export import (
     write_markdown,
 )
 from readq.models import Entry, PaperState
+from readq.storage import fsutil
 from readq.text import is_blank
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "export"

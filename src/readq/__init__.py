@@ -2,15 +2,258 @@
 
 Importing this package is cheap and never imports Textual; the TUI lives in
 ``readq.tui`` and is only loaded when the terminal UI starts.
+
+It is also a small Python API for scripts and notebooks (see docs/api.md), the same one
+the ``readq`` command line uses::
+
+    import readq
+
+    lib = readq.open_library()              # or readq.open_library("some/dir")
+    readq.import_listing(lib, "page.txt")   # a copied Hugging Face papers page
+    for paper in readq.papers(lib, "lora is:unread"):
+        print(paper.id, paper.title)
+    readq.star(lib, [paper.id])
+    readq.export_starred(lib, "starred.md")
+
+Every function takes the :class:`~readq.library.Library` that :func:`open_library`
+returns; its ``entries``, ``state(id)`` and ``abstract(id)`` give the details. The heavy
+modules (storage, parser, search engine) load on first use.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 try:
     __version__ = version("readq")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    import datetime
+    import os
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from readq.library import ImportReport, Library
+    from readq.models import Entry, PaperState
+    from readq.search.index import SearchResult
+    from readq.views import View
+
+__all__ = [
+    "Entry",
+    "ImportReport",
+    "Library",
+    "PaperState",
+    "Selection",
+    "View",
+    "__version__",
+    "export_starred",
+    "import_listing",
+    "mark_read",
+    "open_library",
+    "papers",
+    "search_ids",
+    "select",
+    "set_note",
+    "star",
+    "starred_markdown",
+    "state",
+]
+
+# Names served lazily by __getattr__: (module, attribute).
+_LAZY = {
+    "Library": ("readq.library", "Library"),
+    "ImportReport": ("readq.library", "ImportReport"),
+    "Entry": ("readq.models", "Entry"),
+    "PaperState": ("readq.models", "PaperState"),
+    "View": ("readq.views", "View"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'readq' has no attribute {name!r}")
+
+
+class Selection(NamedTuple):
+    """Paper ids in display order, and the query terms that were not understood."""
+
+    ids: list[str]
+    errors: list[str]
+
+
+# -- opening and importing -----------------------------------------------------------------
+
+
+def open_library(
+    data_dir: str | Path | None = None, *, catalog_prefix: str | None = None
+) -> Library:
+    """Open the library in ``data_dir``, else ``$READQ_DATA_DIR``, else the user data dir.
+
+    A missing directory is an empty library (created on the first change). With
+    ``catalog_prefix`` only the papers whose id starts with that hex digit are loaded.
+    """
+    from readq.library import Library
+
+    return Library.open(data_dir, catalog_prefix=catalog_prefix)
+
+
+def import_listing(
+    library: Library,
+    source: str | os.PathLike[str] | bytes,
+    *,
+    encoding: str | None = None,
+    today: datetime.date | None = None,
+) -> ImportReport:
+    """Add the papers of a copied listing: a file path, or the page's bytes.
+
+    Known papers keep their state and gain metadata; the report counts new, known and
+    updated papers. Raises ``readq.errors.InputError`` for input that is not a listing.
+    """
+    from readq.listing import parsing
+
+    if isinstance(source, bytes):
+        result = parsing.parse_bytes(source, today=today, encoding=encoding)
+    else:
+        result = parsing.parse_file(source, today=today, encoding=encoding)
+    return library.import_papers(result.papers)
+
+
+# -- finding papers ------------------------------------------------------------------------
+
+
+def search_ids(
+    library: Library, query: str, *, within: Iterable[str] | None = None
+) -> SearchResult:
+    """Run a search query (docs/search.md) over the library, or only over ``within``.
+
+    The result has ``ids`` (best first when ``ranked``) and ``errors`` (query terms that
+    were not understood and were ignored).
+    """
+    from readq.search.index import SearchIndex
+    from readq.search.query import parse_query
+
+    parsed, _errors = parse_query(query)
+    # Abstracts are 90% of the library's bytes: only load them when the query can look
+    # at them (free words anywhere, or abstract: terms). Filters alone never do.
+    needs_abstracts = any(t.field in ("any", "abstract") for t in parsed.terms)
+    index = SearchIndex()
+    index.add(library.entries.values())
+    # through add_abstracts: from 20k papers the abstracts are tokenised in helper processes
+    index.add_abstracts(library.abstracts() if needs_abstracts else {})
+    return index.search(
+        parsed, states=library.states, within=None if within is None else set(within)
+    )
+
+
+def _view(view: View | str) -> View:
+    from readq.views import View
+
+    return View.INBOX if view == "unread" else View(view)
+
+
+def select(
+    library: Library,
+    query: str | None = None,
+    *,
+    view: View | str = "all",
+    sort: str | None = None,
+) -> Selection:
+    """The ids of one view (``all``, ``inbox``/``unread``, ``starred``, ``read``).
+
+    With a ``query``, only the matches, best first unless a ``sort`` is given; else
+    ordered by ``sort`` (``date``, ``upvotes``, ``title``, ``added``; default ``date``).
+    """
+    from readq.views import sorted_ids, view_rows
+
+    ids = view_rows(list(library.entries), library.states, _view(view))
+    errors: list[str] = []
+    if query:
+        result = search_ids(library, query, within=ids)
+        ids, errors = result.ids, result.errors
+        if result.ranked and sort is None:
+            return Selection(ids, errors)
+    return Selection(sorted_ids(library.entries, ids, sort or "date"), errors)
+
+
+def papers(
+    library: Library,
+    query: str | None = None,
+    *,
+    view: View | str = "all",
+    sort: str | None = None,
+) -> list[Entry]:
+    """The papers :func:`select` chooses, as catalog entries (``id``, ``title``, ...)."""
+    return [library.entries[pid] for pid in select(library, query, view=view, sort=sort).ids]
+
+
+# -- changing state ------------------------------------------------------------------------
+
+
+def _set_flag(
+    library: Library, ids: str | Iterable[str], field: str, value: bool, label: str
+) -> int:
+    chosen = list(dict.fromkeys([ids] if isinstance(ids, str) else ids))
+    change = library.set_field(chosen, field, value, label)
+    return sum(1 for pid in chosen if change.before[pid][field] != value)
+
+
+def mark_read(library: Library, ids: str | Iterable[str], read: bool = True) -> int:
+    """Mark papers (full ids) read, or unread; one transaction. Returns how many changed."""
+    return _set_flag(library, ids, "read", read, "read" if read else "unread")
+
+
+def star(library: Library, ids: str | Iterable[str], starred: bool = True) -> int:
+    """Star papers (full ids), or unstar them; one transaction. Returns how many changed."""
+    return _set_flag(library, ids, "starred", starred, "starred" if starred else "unstarred")
+
+
+def set_note(library: Library, pid: str, text: str) -> str:
+    """Replace a paper's note (``""`` removes it); returns the note as stored (cleaned)."""
+    library.set_note(pid, text)
+    return library.state(pid).note
+
+
+def state(library: Library, pid: str) -> PaperState:
+    """A paper's read/starred/note state (the default state for an untouched paper)."""
+    return library.state(pid)
+
+
+# -- exporting -----------------------------------------------------------------------------
+
+
+def starred_markdown(library: Library, *, today: datetime.date | None = None) -> str:
+    """The starred papers, newest first, as the Markdown document ``readq export`` writes."""
+    import datetime as dt
+
+    from readq.export import render_markdown, starred_items
+
+    return render_markdown(starred_items(library), generated=today or dt.date.today())
+
+
+def export_starred(
+    library: Library,
+    path: str | os.PathLike[str],
+    *,
+    today: datetime.date | None = None,
+    overwrite: bool = True,
+) -> int:
+    """Write :func:`starred_markdown` to ``path`` atomically; returns how many papers.
+
+    Raises ``readq.errors.OutputError`` for a directory, an existing file when
+    ``overwrite`` is false, or a failed write (the old file is then intact).
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from readq import export
+
+    return export.export_starred(
+        library, Path(path), today=today or dt.date.today(), overwrite=overwrite
+    )

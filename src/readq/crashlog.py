@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import traceback
 from pathlib import Path
 
 from readq import __version__, paths
+from readq.clock import file_stamp, utc_now
 
 
 def write_crash_log(exc: BaseException) -> Path | None:
@@ -19,7 +19,7 @@ def write_crash_log(exc: BaseException) -> Path | None:
     try:
         directory = paths.log_dir()
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = file_stamp(utc_now())
         path = directory / f"crash-{stamp}-{os.getpid()}.log"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:

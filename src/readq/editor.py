@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -39,7 +40,5 @@ def edit_text(initial: str) -> str | None:
             return None
         return path.read_text(encoding="utf-8", errors="replace")
     finally:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink()
-        except OSError:
-            pass

@@ -12,7 +12,9 @@ notes section 7):
 * links: destinations in ``<...>`` form, links from abstracts as autolinks with the
   characters that would end them percent-encoded.
 
-Pure functions apart from :func:`write_markdown`; no Textual import.
+Pure functions apart from :func:`write_markdown` and :func:`export_starred` (the one
+starred-papers export behind ``readq export``, the TUI's ``e`` and ``readq.export_starred``);
+no Textual import.
 """
 
 from __future__ import annotations
@@ -23,22 +25,29 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import readq
-from readq.storage import fsutil
+from readq.errors import OutputError
 from readq.models import Entry, PaperState
-from readq.text import clean_line, is_blank
+from readq.storage import fsutil
+from readq.text import UNTITLED, clean_line, is_blank, plural
+from readq.text import display_title as _display_line
+from readq.views import sorted_ids
+
+if TYPE_CHECKING:
+    from readq.library import Library
 
 __all__ = [
     "ExportItem",
     "arxiv_search_url",
+    "export_starred",
     "hf_search_url",
     "render_markdown",
+    "starred_items",
     "write_markdown",
 ]
-
-UNTITLED = "(untitled)"
 
 _PUNCT = frozenset(string.punctuation)
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -82,7 +91,8 @@ def escape_inline(text: str) -> str:
 def display_title(title: str) -> str:
     """The title as shown; an invisible title would make an empty heading."""
     shown = _single_line(title)
-    return UNTITLED if is_blank(shown) else shown
+    # is_blank also catches zero-width and combining-only titles that clean_line keeps
+    return UNTITLED if is_blank(shown) else _display_line(shown)
 
 
 def normalize_note(note: str) -> str:
@@ -101,8 +111,10 @@ def code_span(text: str) -> str:
     fence = "`" * (_longest_backtick_run(text) + 1)
     # CommonMark strips one space from each side when both are there, and a backtick
     # next to the fence would merge with it: pad so the content survives.
-    if text.startswith("`") or text.endswith("`") or (
-        text.startswith(" ") and text.endswith(" ") and text.strip(" ")
+    if (
+        text.startswith("`")
+        or text.endswith("`")
+        or (text.startswith(" ") and text.endswith(" ") and text.strip(" "))
     ):
         text = f" {text} "
     return f"{fence}{text}{fence}"
@@ -158,10 +170,6 @@ def arxiv_search_url(title: str) -> str:
 # --- rendering --------------------------------------------------------------------------
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _metadata_line(entry: Entry) -> str:
     """Date · authors · organization · upvotes · id; missing parts are left out."""
     parts: list[str] = []
@@ -172,11 +180,11 @@ def _metadata_line(entry: Entry) -> str:
         elif published:
             parts.append(f"Published {escape_inline(published)}")
     if entry.authors is not None:
-        parts.append(_plural(entry.authors, "author"))
+        parts.append(plural(entry.authors, "author"))
     if entry.organization and not is_blank(entry.organization):
         parts.append(escape_inline(entry.organization))
     if entry.upvotes is not None:
-        parts.append(_plural(entry.upvotes, "upvote"))
+        parts.append(plural(entry.upvotes, "upvote"))
     if not parts:
         parts.append("No date, authors or upvotes listed")
     parts.append(code_span(f"id: {entry.id}"))
@@ -186,8 +194,8 @@ def _metadata_line(entry: Entry) -> str:
 def _unique_links(links: Sequence[str]) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
-    for link in links:
-        link = _no_surrogates(link).strip()
+    for raw in links:
+        link = _no_surrogates(raw).strip()
         if link and link not in seen:
             seen.add(link)
             out.append(link)
@@ -239,7 +247,7 @@ def render_markdown(
     blocks = [f"# {escape_inline(title)} — {generated:%Y-%m-%d}"]
     version = readq.__version__
     if items:
-        blocks.append(f"{_plural(len(items), 'paper')}, exported by readq {version}.")
+        blocks.append(f"{plural(len(items), 'paper')}, exported by readq {version}.")
     else:
         blocks.append(f"No starred papers. Exported by readq {version}.")
     for item in items:
@@ -251,3 +259,42 @@ def write_markdown(path: Path, text: str) -> None:
     """Write the export atomically (old file intact on failure), UTF-8 with LF endings."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fsutil.atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# --- the starred-papers export ----------------------------------------------------------
+
+
+def starred_items(library: Library) -> list[ExportItem]:
+    """The starred papers of ``library``, newest first, with abstract and state."""
+    states = library.states.copy()  # a snapshot: the TUI runs this on the store thread
+    ids = [pid for pid, st in states.items() if st.starred and pid in library.entries]
+    ids = sorted_ids(library.entries, ids, "date")
+    return [ExportItem(library.entries[i], library.abstract(i), states[i]) for i in ids]
+
+
+def export_starred(
+    library: Library,
+    path: Path,
+    *,
+    today: datetime.date,
+    overwrite: bool = True,
+    create_parents: bool = False,
+) -> int:
+    """Write the starred papers of ``library`` to ``path`` as Markdown; return how many.
+
+    Raises OutputError (one line) for a directory, an existing file without
+    ``overwrite``, or a failed write; the old file is intact when writing fails.
+    """
+    if path.is_dir():
+        raise OutputError(f"{path} is a directory; give a file name")
+    if not overwrite and path.exists():
+        raise OutputError(f"{path} already exists")
+    items = starred_items(library)
+    text = render_markdown(items, generated=today)
+    try:
+        if create_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_markdown(path, text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return len(items)

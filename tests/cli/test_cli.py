@@ -297,6 +297,7 @@ def test_entry_point_no_tty_refuses_without_hanging(tmp_path: Path) -> None:
             text=True,
             timeout=60,
             env=env,
+            check=False,
         )
         assert proc.returncode == 64
         assert "interactive terminal" in proc.stderr
@@ -306,18 +307,22 @@ def test_entry_point_no_tty_refuses_without_hanging(tmp_path: Path) -> None:
 
 def test_python_dash_m_and_version() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "readq", "--version"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "readq", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("readq ")
 
 
 def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
     code = (
-        "import sys, readq.cli, readq.library, readq.listing.parsing, readq.export, readq.storage.store, "
-        "readq.views, readq.search.index, readq.search.query\n"
+        "import sys, readq.cli, readq.library, readq.listing.parsing, readq.export, "
+        "readq.storage.store, readq.views, readq.search.index, readq.search.query\n"
         "sys.exit(1 if 'textual' in sys.modules else 0)"
     )
-    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+    assert subprocess.run([sys.executable, "-c", code], timeout=60, check=False).returncode == 0
 
 
 def test_devices_and_huge_files_are_refused_without_hanging(

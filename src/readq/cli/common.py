@@ -1,0 +1,67 @@
+"""What every command module shares: printing, opening the library, registering commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TextIO
+
+import readq
+from readq.library import Library
+from readq.models import Entry
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class AddCommand(Protocol):
+    """``add(name, handler, help)``: a subparser for one command, its arguments to come."""
+
+    def __call__(self, name: str, func: Handler, help: str) -> argparse.ArgumentParser: ...
+
+
+def out(text: str = "", *, file: TextIO | None = None) -> None:
+    print(text, file=file or sys.stdout)
+
+
+def warn(text: str) -> None:
+    out(f"readq: warning: {text}", file=sys.stderr)
+
+
+def short(pid: str) -> str:
+    return pid[:8]
+
+
+def id_prefix(given: str) -> str | None:
+    """The catalog shard a command naming one paper needs (its first hex digit)."""
+    return given.strip().lower()[:1] or None
+
+
+def open_library(args: argparse.Namespace, **kw: Any) -> Library:
+    """The library of ``--data-dir`` (or the default one), through the public API."""
+    return readq.open_library(args.data_dir, **kw)
+
+
+def entry_json(lib: Library, e: Entry, *, abstract: bool = True) -> dict[str, Any]:
+    """The ``list --json`` / ``show --json`` object of one paper."""
+    st = lib.state(e.id)
+    return {
+        "id": e.id,
+        "title": e.title,
+        "abstract": lib.abstract(e.id) if abstract else None,
+        "authors": e.authors,
+        "organization": e.organization,
+        "published": e.published,
+        "upvotes": e.upvotes,
+        "links": list(e.links),
+        "read": st.read,
+        "starred": st.starred,
+        "note": st.note,
+        "first_seen": e.first_seen,
+        "last_seen": e.last_seen,
+    }
+
+
+def report_query_errors(errors: Iterable[str]) -> None:
+    for err in errors:
+        warn(f"query term ignored: {err}")

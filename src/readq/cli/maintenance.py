@@ -1,0 +1,70 @@
+"""Looking after the library files: ``readq restore``, ``readq doctor``, ``readq path``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from readq import paths
+from readq.cli.common import AddCommand, out
+from readq.errors import EX_DATAERR, EX_NOTFOUND
+from readq.text import plural
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from readq.storage import backup
+    from readq.storage.store import Store
+
+    store = Store(paths.data_dir(args.data_dir))
+    if args.list:
+        backups = backup.list_backups(store)
+        if not backups:
+            out(f"no backups yet in {store.root / backup.BACKUP_DIR}", file=sys.stderr)
+            return EX_NOTFOUND
+        for b in backups:
+            out(f"{b.label}  {b.path}")
+        return 0
+    source = Path(args.file) if args.file else None
+    chosen = backup.restore(store, source)
+    out(
+        f"Restored read/starred/note state from {chosen.path.name} "
+        f"({chosen.papers} papers); the previous state was backed up first."
+    )
+    return 0
+
+
+def add_restore(add: AddCommand) -> None:
+    sp = add("restore", cmd_restore, "restore read/starred/note state from a backup")
+    sp.add_argument("file", nargs="?", metavar="FILE", help="a backup file (default: the newest)")
+    sp.add_argument("--list", action="store_true", help="list the backups, newest first")
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from readq.storage import backup
+    from readq.storage.store import Store
+
+    findings = backup.doctor(Store(paths.data_dir(args.data_dir)))
+    for f in findings:
+        out(("ok    " if f.ok else "PROBLEM ") + f.text)
+    bad = [f for f in findings if not f.ok]
+    if bad:
+        out(
+            f"{plural(len(bad), 'problem')} found; see docs/data.md ('When something goes wrong')",
+            file=sys.stderr,
+        )
+        return EX_DATAERR
+    return 0
+
+
+def add_doctor(add: AddCommand) -> None:
+    add("doctor", cmd_doctor, "check the library files and report problems (changes nothing)")
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    out(str(paths.data_dir(args.data_dir)))
+    return 0
+
+
+def add_path(add: AddCommand) -> None:
+    add("path", cmd_path, "print where the library lives")

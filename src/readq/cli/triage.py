@@ -1,0 +1,120 @@
+"""Changing what you did with papers, and getting it out: ``readq read``/``unread``/
+``star``/``unstar``, ``readq note`` and ``readq export``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import readq
+from readq.cli.common import AddCommand, Handler, id_prefix, open_library, out
+from readq.errors import EX_NOTFOUND, OutputError, UsageError
+from readq.library import Library
+from readq.text import plural
+
+# -- readq read / unread / star / unstar ---------------------------------------------------
+
+Setter = Callable[[Library, Iterable[str], bool], int]
+
+# command: (API setter, value, what the papers became)
+STATE_COMMANDS: dict[str, tuple[Setter, bool, str]] = {
+    "read": (readq.mark_read, True, "read"),
+    "unread": (readq.mark_read, False, "unread"),
+    "star": (readq.star, True, "starred"),
+    "unstar": (readq.star, False, "unstarred"),
+}
+
+
+def targets(lib: Library, args: argparse.Namespace) -> list[str]:
+    """The ids a state command applies to: given ids, ``--query`` matches, or ``--all``."""
+    given = sum(bool(x) for x in (args.ids, args.query, args.all))
+    if given != 1:
+        raise UsageError("give paper ids, or --query QUERY, or --all (exactly one of them)")
+    if args.ids:
+        return list(dict.fromkeys(lib.resolve(i) for i in args.ids))
+    if args.all:
+        return list(lib.entries)
+    result = readq.search_ids(lib, args.query, within=list(lib.entries))
+    if result.errors:
+        raise UsageError(f"query term not understood: {result.errors[0]}; nothing was changed")
+    return result.ids
+
+
+def make_state_command(setter: Setter, value: bool, verb: str) -> Handler:
+    def run(args: argparse.Namespace) -> int:
+        prefix = id_prefix(args.ids[0]) if args.ids and len(args.ids) == 1 else None
+        lib = open_library(args, catalog_prefix=prefix)
+        ids = targets(lib, args)
+        if not ids:
+            out("no papers match; nothing was changed", file=sys.stderr)
+            return EX_NOTFOUND
+        changed = setter(lib, ids, value)
+        already = f" ({len(ids) - changed} already were)" if changed != len(ids) else ""
+        out(f"Marked {plural(changed, 'paper')} {verb}{already}.")
+        return 0
+
+    return run
+
+
+def add_state_commands(add: AddCommand) -> None:
+    for name, (setter, value, verb) in STATE_COMMANDS.items():
+        sp = add(name, make_state_command(setter, value, verb), f"mark papers {verb}")
+        sp.add_argument("ids", nargs="*", metavar="ID")
+        sp.add_argument("--query", metavar="QUERY", help="every paper matching QUERY")
+        sp.add_argument("--all", action="store_true", help="every paper in the library")
+
+
+# -- readq note ----------------------------------------------------------------------------
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    lib = open_library(args, catalog_prefix=id_prefix(args.id))
+    pid = lib.resolve(args.id)
+    if args.clear and args.text is not None:
+        raise UsageError("give a note text or --clear, not both")
+    if args.clear:
+        text = ""
+    elif args.text is not None:
+        text = args.text
+    else:
+        from readq.editor import edit_text
+
+        edited = edit_text(lib.state(pid).note)
+        if edited is None:
+            out("editor exited with an error; the note was not changed", file=sys.stderr)
+            return 1
+        text = edited
+    note = readq.set_note(lib, pid, text)
+    out("Note saved." if note else "Note cleared.")
+    return 0
+
+
+def add_note(add: AddCommand) -> None:
+    sp = add("note", cmd_note, "set a paper's note (no TEXT: edit it in $VISUAL/$EDITOR)")
+    sp.add_argument("id", metavar="ID")
+    sp.add_argument("text", nargs="?", metavar="TEXT")
+    sp.add_argument("--clear", action="store_true", help="remove the note")
+
+
+# -- readq export --------------------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    lib = open_library(args)
+    if args.output in (None, "-"):
+        sys.stdout.write(readq.starred_markdown(lib))
+        return 0
+    target = Path(args.output)
+    if not args.force and target.exists() and not target.is_dir():
+        raise OutputError(f"{target} already exists; use --force to overwrite it")
+    count = readq.export_starred(lib, target)
+    out(f"Exported {plural(count, 'starred paper')} to {target}.")
+    return 0
+
+
+def add_export(add: AddCommand) -> None:
+    sp = add("export", cmd_export, "write starred papers as Markdown")
+    sp.add_argument("-o", "--output", metavar="FILE", help="output file ('-' or omitted: stdout)")
+    sp.add_argument("--force", action="store_true", help="overwrite an existing file")
