@@ -146,14 +146,17 @@ def _read_capped(response: http.client.HTTPResponse, url: str, max_bytes: int) -
     too_large = FetchError(
         f"{url} sent more than {max_bytes:,} bytes; refused", kind="too_large", url=url
     )
-    length = response.headers.get("Content-Length")
-    if length and length.strip().isdigit() and int(length) > max_bytes:
+    header = (response.headers.get("Content-Length") or "").strip()
+    declared = int(header) if header.isdigit() and len(header) < 20 else None
+    if declared is not None and declared > max_bytes:
         raise too_large
     parts: list[bytes] = []
     size = 0
     while True:
         chunk = response.read(_CHUNK)
         if not chunk:
+            if declared is not None and size < declared:  # read(n) does not notice this
+                raise http.client.IncompleteRead(b"", declared - size)
             return b"".join(parts)
         size += len(chunk)
         if size > max_bytes:

@@ -32,6 +32,13 @@ __all__ = [
 # New-style ids (2401.12345, 1501.0001v2) and old-style ones (hep-th/9901001, math.GT/0309136).
 _ARXIV_ID: Final = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
 _SURROGATES: Final = re.compile(r"[\ud800-\udfff]")
+# Whole terminal escape sequences (CSI, OSC, other ESC/C1 forms), so that not even their
+# printable tail ("[31m") is left once clean_line drops the ESC itself.
+_ESCAPES: Final = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS...
+    r"|\x1b[ -/]*[0-~]?"  # two-character escapes
+)
 _MAX_COUNT: Final = 10**12  # larger upvote/comment counts are nonsense, not data
 _MAX_URL: Final = 2048
 _MAX_KEYWORDS: Final = 50
@@ -101,8 +108,9 @@ def _kind(value: object) -> str:
 
 
 def _clean(text: str) -> str:
-    """One line, controls stripped, spaces collapsed; lone surrogates cannot be saved."""
-    return clean_line(_SURROGATES.sub("\ufffd", text))
+    """One line, escapes and controls stripped, spaces collapsed; lone surrogates (which
+    could not be saved as UTF-8) replaced."""
+    return clean_line(_SURROGATES.sub("\ufffd", _ESCAPES.sub("", text)))
 
 
 def _reject_constant(name: str) -> object:
