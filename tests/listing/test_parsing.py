@@ -16,7 +16,7 @@ import pytest
 from readq.errors import InputError, NoInputError
 from readq.ids import paper_id
 from readq.models import Paper, ParseResult, ParseWarning
-from readq.listing.parsing import decode_lines, parse_bytes, parse_file, parse_lines, parse_text
+from readq.listing import decode_lines, parse_bytes, parse_file, parse_lines, parse_text
 
 LISTINGS = Path(__file__).resolve().parent.parent / "data" / "listings"
 TODAY = dt.date(2026, 11, 22)

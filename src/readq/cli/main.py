@@ -83,7 +83,7 @@ def _check_input_path(name: str) -> Path:
 def _parse_source(
     name: str, encoding: str | None, today: dt.date
 ) -> tuple[list[Paper], list[ParseWarning]]:
-    from readq.listing import parsing
+    from readq import listing
 
     if name == "-":
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
@@ -93,7 +93,7 @@ def _parse_source(
         if not data.strip():
             raise InputError(f"{label} is empty; paste a copied papers page")
         try:
-            result = parsing.parse_bytes(data, today=today, encoding=encoding)
+            result = listing.parse_bytes(data, today=today, encoding=encoding)
         except InputError as exc:
             raise InputError(f"{label}: {exc}") from None
     else:
@@ -102,7 +102,7 @@ def _parse_source(
         if path.stat().st_size == 0:
             raise InputError(f"{name} is empty; no papers to import")
         try:
-            result = parsing.parse_file(path, today=today, encoding=encoding)
+            result = listing.parse_file(path, today=today, encoding=encoding)
         except InputError as exc:
             msg = str(exc)
             raise type(exc)(msg if msg.startswith(name) else f"{name}: {msg}") from None
@@ -474,12 +474,12 @@ def sample_listing() -> bytes:
 def cmd_demo(args: argparse.Namespace) -> int:
     """The built-in sample in a throw-away data dir: the real library is never touched."""
     _require_tty()
-    from readq.listing import parsing
+    from readq import listing
 
     tmp = Path(tempfile.mkdtemp(prefix="readq-demo-"))
     try:
         lib = Library.open(tmp)
-        lib.import_papers(parsing.parse_bytes(sample_listing()).papers)
+        lib.import_papers(listing.parse_bytes(sample_listing()).papers)
         return _run_tui(tmp, demo=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
