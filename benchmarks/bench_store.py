@@ -29,11 +29,31 @@ from readq.ids import paper_id
 from readq.library import Library
 from readq.models import Paper
 
-WORDS = (
-    "sparse adaptive transformer diffusion retrieval alignment reward model "
-    "speculative decoding quantization pruning expert routing graph neural "
-    "network benchmark agent reasoning vision language policy"
-).split()
+WORDS = [
+    "sparse",
+    "adaptive",
+    "transformer",
+    "diffusion",
+    "retrieval",
+    "alignment",
+    "reward",
+    "model",
+    "speculative",
+    "decoding",
+    "quantization",
+    "pruning",
+    "expert",
+    "routing",
+    "graph",
+    "neural",
+    "network",
+    "benchmark",
+    "agent",
+    "reasoning",
+    "vision",
+    "language",
+    "policy",
+]
 
 
 def synthetic(n: int, seed: int = 7) -> list[Paper]:

@@ -13,7 +13,7 @@ Measures, headless (Textual's ``run_test``) in a fresh child process each:
     python benchmarks/bench_tui.py [-n 100000] [--write-docs]
 
 The library is built once (``/work/shared/tools/gen_papers.py -n N --seed 1`` through
-``readq.listing.parsing.parse_file`` and ``Library.import_papers``) and cached under the
+``readq.listing.parse_file`` and ``Library.import_papers``) and cached under the
 system temp dir.
 """
 
@@ -52,11 +52,11 @@ def build_library(n: int) -> Path:
     with listing.open("wb") as out:
         subprocess.run([sys.executable, str(GEN), "-n", str(n), "--seed", "1"], stdout=out,
                        check=True)
-    from readq.listing import parsing
     from readq.library import Library
+    from readq.listing import parse_file
 
     t = time.perf_counter()
-    result = parsing.parse_file(listing)
+    result = parse_file(listing)
     lib = Library.open(folder / "data")
     lib.import_papers(result.papers)
     print(f"built a {len(lib.entries):,}-paper library in {time.perf_counter() - t:.1f} s",

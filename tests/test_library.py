@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from readq.storage import store as store_mod
 from readq.errors import (
     AmbiguousIdError,
     CorruptFileError,
@@ -22,6 +21,8 @@ from readq.errors import (
 from readq.ids import paper_id
 from readq.library import Library
 from readq.models import Paper
+from readq.storage import layout
+from readq.storage import store as store_mod
 
 
 def paper(title: str, **kw: object) -> Paper:
@@ -189,7 +190,7 @@ def test_a_damaged_state_file_is_never_read_as_empty_nor_overwritten(
     lib.import_papers([paper("Alpha")])
     a = paper_id("Alpha")
     lib.set_field([a], "starred", True)
-    shard = data_dir / store_mod.shard_name(store_mod.STATE, a)
+    shard = data_dir / layout.shard_name(layout.STATE, a)
     shard.write_bytes(damage)
     with pytest.raises(CorruptFileError) as err:
         Library.open()
@@ -207,7 +208,7 @@ def test_a_damaged_state_file_is_never_read_as_empty_nor_overwritten(
 
 def test_truncated_catalog_is_reported_with_its_name(data_dir: Path) -> None:
     Library.open().import_papers([paper("Alpha")])
-    shard = data_dir / store_mod.shard_name(store_mod.CATALOG, paper_id("Alpha"))
+    shard = data_dir / layout.shard_name(layout.CATALOG, paper_id("Alpha"))
     raw = shard.read_bytes()
     for cut in (1, len(raw) // 2, len(raw) - 1):
         shard.write_bytes(raw[:cut])
@@ -320,7 +321,7 @@ def test_a_symlinked_data_file_stays_a_symlink(data_dir: Path, tmp_path: Path) -
     lib.import_papers([paper("Alpha")])
     a = paper_id("Alpha")
     lib.set_field([a], "starred", True)
-    shard = data_dir / store_mod.shard_name(store_mod.STATE, a)
+    shard = data_dir / layout.shard_name(layout.STATE, a)
     elsewhere = tmp_path / "synced" / shard.name
     elsewhere.parent.mkdir()
     shard.rename(elsewhere)

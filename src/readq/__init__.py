@@ -116,12 +116,12 @@ def import_listing(
     Known papers keep their state and gain metadata; the report counts new, known and
     updated papers. Raises ``readq.errors.InputError`` for input that is not a listing.
     """
-    from readq.listing import parsing
+    from readq import listing
 
     if isinstance(source, bytes):
-        result = parsing.parse_bytes(source, today=today, encoding=encoding)
+        result = listing.parse_bytes(source, today=today, encoding=encoding)
     else:
-        result = parsing.parse_file(source, today=today, encoding=encoding)
+        result = listing.parse_file(source, today=today, encoding=encoding)
     return library.import_papers(result.papers)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
+from typing import Any
 
 from readq.models import Entry, PaperState
 
@@ -41,7 +42,7 @@ def _date_key(e: Entry) -> tuple[str, str]:
     return (e.published or "", e.first_seen)
 
 
-def sort_key(sort: str) -> tuple[Callable[[Entry], object], bool]:
+def sort_key(sort: str) -> tuple[Callable[[Entry], Any], bool]:
     """(key, reverse) for ``sorted``; unknown dates/upvotes sort last."""
     if sort == "date":
         return _date_key, True
@@ -87,5 +88,4 @@ def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> di
             starred += s.starred
             notes += bool(s.note)
     total = len(entries)
-    return {"all": total, "unread": total - read, "read": read, "starred": starred,
-            "notes": notes}
+    return {"all": total, "unread": total - read, "read": read, "starred": starred, "notes": notes}

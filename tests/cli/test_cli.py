@@ -318,8 +318,8 @@ def test_python_dash_m_and_version() -> None:
 
 def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
     code = (
-        "import sys, readq.cli, readq.library, readq.listing.parsing, readq.export, "
-        "readq.storage.store, readq.views, readq.search.index, readq.search.query\n"
+        "import sys, readq.cli, readq.library, readq.listing, readq.export, readq.storage.store, "
+        "readq.views, readq.search.index, readq.search.query\n"
         "sys.exit(1 if 'textual' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], timeout=60, check=False).returncode == 0

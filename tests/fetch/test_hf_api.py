@@ -15,7 +15,7 @@ from readq.listing.hf_api import (
     looks_like_api_response,
     parse_daily_papers,
 )
-from readq.listing.parsing import parse_text
+from readq.listing import parse_text
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "readq" / "sample.txt"

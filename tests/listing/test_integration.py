@@ -7,7 +7,7 @@ from pathlib import Path
 
 from readq.cli import main, sample_listing
 from readq.library import Library
-from readq.listing.parsing import parse_bytes, parse_file
+from readq.listing import parse_bytes, parse_file
 
 TODAY = dt.date(2026, 11, 22)
 

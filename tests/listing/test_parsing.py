@@ -15,8 +15,8 @@ import pytest
 
 from readq.errors import InputError, NoInputError
 from readq.ids import paper_id
+from readq.listing import decode_lines, parse_bytes, parse_file, parse_lines, parse_text
 from readq.models import Paper, ParseResult, ParseWarning
-from readq.listing.parsing import decode_lines, parse_bytes, parse_file, parse_lines, parse_text
 
 LISTINGS = Path(__file__).resolve().parent.parent / "data" / "listings"
 TODAY = dt.date(2026, 11, 22)
@@ -343,11 +343,17 @@ def test_short_abstracts_are_still_paired_by_position() -> None:
         ("(Code at https://github.com/a/b.)", ("https://github.com/a/b",)),
         ("See https://x.io/,  and https://y.io/p;", ("https://x.io/", "https://y.io/p")),
         ("Repo https://github.com/a/b.git.", ("https://github.com/a/b.git",)),
-        ("Wiki https://en.wikipedia.org/wiki/Foo_(bar).", ("https://en.wikipedia.org/wiki/Foo_(bar)",)),
+        (
+            "Wiki https://en.wikipedia.org/wiki/Foo_(bar).",
+            ("https://en.wikipedia.org/wiki/Foo_(bar)",),
+        ),
         ("At {https://github.com/dx/dynaip}.", ("https://github.com/dx/dynaip",)),
         ("Twice https://a.org/x.https://a.org/x.", ("https://a.org/x",)),
         ("Glued https://a.org/x.https://b.org/y", ("https://a.org/x", "https://b.org/y")),
-        ("Video https://www.youtube.com/watch?v=nR8. Code", ("https://www.youtube.com/watch?v=nR8",)),
+        (
+            "Video https://www.youtube.com/watch?v=nR8. Code",
+            ("https://www.youtube.com/watch?v=nR8",),
+        ),
         ("No links, only ftp://host/x and http:// alone.", ()),
     ],
 )

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from readq.errors import InputError
 from readq.ids import paper_id
+from readq.listing import parse_bytes, parse_lines, parse_text
 from readq.models import Paper, ParseResult, ParseWarning
-from readq.listing.parsing import parse_bytes, parse_lines, parse_text
 
 TODAY = dt.date(2026, 11, 22)
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -51,7 +51,7 @@ def fixture_corpus() -> Corpus:
 
 
 def seed_corpus(files: list[Path]) -> Corpus:
-    from readq.listing.parsing import parse_file
+    from readq.listing import parse_file
 
     seen: dict[str, tuple[Entry, str]] = {}
     for path in files:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from readq.storage import backup
 from readq.cli import main
 from readq.errors import CorruptFileError
 from readq.ids import paper_id
 from readq.library import Library
 from readq.models import Paper
-from readq.storage.store import STATE, shard_name
+from readq.storage import backup
+from readq.storage.layout import STATE, shard_name
 
 
 def paper(title: str) -> Paper:

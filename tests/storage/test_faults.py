@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from readq.storage import fsutil
-from readq.storage import store as store_mod
 from readq.errors import CorruptFileError, LockTimeoutError, StoreWriteError
 from readq.ids import paper_id
 from readq.library import Library
 from readq.models import Paper
+from readq.storage import fsutil, layout
+from readq.storage import store as store_mod
 
 WRITER = r"""
 import sys
@@ -296,7 +296,7 @@ def test_damaged_state_files_are_never_read_as_empty_nor_overwritten(tmp_path: P
     same_shard = [paper_id(t) for t in titles if paper_id(t)[:2] == a[:2]]
     for pid in same_shard:
         lib.update({pid: {"starred": True, "note": f"note of {pid}"}})
-    shard = data / store_mod.shard_name(store_mod.STATE, a)
+    shard = data / layout.shard_name(layout.STATE, a)
     raw = shard.read_bytes()
     tried = detected = 0
     for name, damaged in _damaged_variants(raw):

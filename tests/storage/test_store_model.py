@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from readq.storage import fsutil
-from readq.storage import store as store_mod
 from readq.errors import StoreWriteError
 from readq.ids import paper_id
 from readq.library import Library
 from readq.models import Paper
+from readq.storage import fsutil
+from readq.storage import store as store_mod
 
 TITLES = [f"Paper number {i}" for i in range(12)]
 NOTES = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)

@@ -45,9 +45,9 @@ def make_app(open_library: Callable[[], Library], home: Path) -> Callable[..., R
                 states: dict[str, dict[str, Any]] | None = None, **kwargs: Any) -> ReadqApp:
         lib = open_library()
         if sample:
-            from readq.listing import parsing
+            from readq import listing
 
-            lib.import_papers(parsing.parse_bytes(SAMPLE.read_bytes(), today=TODAY).papers)
+            lib.import_papers(listing.parse_bytes(SAMPLE.read_bytes(), today=TODAY).papers)
         papers = list(papers)
         if papers:
             lib.import_papers(papers)

@@ -57,7 +57,7 @@ def check_input_path(name: str) -> Path:
 def _parse_stdin(
     encoding: str | None, today: dt.date
 ) -> tuple[list[Paper], list[ParseWarning], str]:
-    from readq.listing import parsing
+    from readq import listing
 
     data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
@@ -66,7 +66,7 @@ def _parse_stdin(
     if not data.strip():
         raise InputError(f"{label} is empty; paste a copied papers page")
     try:
-        result = parsing.parse_bytes(data, today=today, encoding=encoding)
+        result = listing.parse_bytes(data, today=today, encoding=encoding)
     except InputError as exc:
         raise InputError(f"{label}: {exc}") from None
     return result.papers, result.warnings, label
@@ -75,13 +75,13 @@ def _parse_stdin(
 def _parse_path(
     name: str, encoding: str | None, today: dt.date
 ) -> tuple[list[Paper], list[ParseWarning], str]:
-    from readq.listing import parsing
+    from readq import listing
 
     path = check_input_path(name)
     if path.stat().st_size == 0:
         raise InputError(f"{name} is empty; no papers to import")
     try:
-        result = parsing.parse_file(path, today=today, encoding=encoding)
+        result = listing.parse_file(path, today=today, encoding=encoding)
     except InputError as exc:
         msg = str(exc)
         raise type(exc)(msg if msg.startswith(name) else f"{name}: {msg}") from None

@@ -19,23 +19,22 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from readq.storage import fsutil
+from readq.clock import file_stamp, utc_now
 from readq.errors import CorruptFileError, ReadqError, StoreError
-from readq.storage.lock import library_lock
-from readq.storage.store import (
+from readq.storage import fsutil
+from readq.storage.codec import check_shape, encode, read_json_file
+from readq.storage.layout import (
+    ABSTRACTS,
     CATALOG,
     JOURNAL_FILE,
     META_FILE,
     STATE,
     TABLES,
-    Store,
     all_shards,
-    check_shape,
-    encode,
-    keep_aside,
-    read_json_file,
     shard_name,
 )
+from readq.storage.lock import library_lock
+from readq.storage.store import Store
 
 BACKUP_DIR = "backups"
 KEEP = {"daily": 14, "pre-import": 10, "pre-bulk": 10, "pre-restore": 5}
@@ -53,10 +52,6 @@ class Backup:
     def label(self) -> str:
         when = self.taken.strftime("%Y-%m-%d %H:%M:%S")
         return f"{when} UTC  {self.kind:<11} {self.papers} papers with state"
-
-
-def _stamp(now: datetime) -> str:
-    return now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
 def snapshot_state(store: Store) -> dict[str, Any]:
@@ -125,7 +120,7 @@ def take_backup(
     if not locked:
         with library_lock(store.root, store.lock_timeout):
             return take_backup(store, kind, now=now, locked=True)
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     existing = list_backups(store, verify=False)
     if kind == "daily":
         dailies = [b for b in existing if b.kind == "daily"]
@@ -140,11 +135,11 @@ def take_backup(
                 return None
         except CorruptFileError:
             pass
-    path = store.root / BACKUP_DIR / f"state-{_stamp(now)}-{kind}.json.gz"
+    path = store.root / BACKUP_DIR / f"state-{file_stamp(now)}-{kind}.json.gz"
     n = 1
     while path.exists():
         n += 1
-        path = store.root / BACKUP_DIR / f"state-{_stamp(now)}-{kind}-{n}.json.gz"
+        path = store.root / BACKUP_DIR / f"state-{file_stamp(now)}-{kind}-{n}.json.gz"
     payload = gzip.compress(encode(data), compresslevel=6, mtime=0)
     fsutil.atomic_write_bytes(path, payload)
     read_backup(path)  # verify before it counts
@@ -167,7 +162,7 @@ def restore(store: Store, source: Path | None = None, *, now: datetime | None = 
     The current state is backed up first when it is readable; damaged state files are
     kept aside byte-for-byte as ``<name>.corrupt-<UTC>`` before being replaced.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     if source is None:
         backups = list_backups(store)
         if not backups:
@@ -198,7 +193,7 @@ def _keep_damaged_aside(store: Store, now: datetime) -> None:
         try:
             read_json_file(path)
         except CorruptFileError:
-            keep_aside(path, _stamp(now))
+            fsutil.keep_aside(path, file_stamp(now))
 
 
 @dataclass
@@ -220,7 +215,7 @@ def doctor(store: Store) -> list[Finding]:
         )
     except ReadqError as exc:
         found.append(Finding(False, str(exc)))
-    for kind in (CATALOG, "abstracts", STATE):
+    for kind in (CATALOG, ABSTRACTS, STATE):
         bad = 0
         docs = 0
         for rel in all_shards(kind):

@@ -1,6 +1,7 @@
 """Crash-safe file writing: temp file in the same directory, fsync, rename, fsync dir.
 
-A reader (or a crash) sees either the old bytes or the new ones, never a mix. The
+A reader (or a crash) sees either the old bytes or the new ones, never a mix. A damaged
+file is copied aside (``keep_aside``) before readq reports it, never changed. The
 ``os`` calls go through this module's ``os`` attribute so fault tests can inject
 failures at each step.
 """
@@ -64,3 +65,24 @@ def remove_quietly(paths: Iterable[Path]) -> None:
     for p in paths:
         with contextlib.suppress(OSError):
             os.unlink(p)
+
+
+def keep_aside(path: Path, stamp: str) -> Path | None:
+    """Copy a damaged file's exact bytes to ``<name>.corrupt-<stamp>``; the file itself
+    stays untouched. An identical copy already kept is reused. None if it cannot copy."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    for old in path.parent.glob(path.name + ".corrupt-*"):
+        try:
+            if old.read_bytes() == raw:
+                return old
+        except OSError:
+            continue
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    try:
+        atomic_write_bytes(aside, raw)
+    except OSError:
+        return None
+    return aside

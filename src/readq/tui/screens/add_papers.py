@@ -60,12 +60,12 @@ def looks_like_path(text: str) -> Path | None:
 
 def preview(text: str, entries: Mapping[str, Entry]) -> Preview:
     """Parse pasted text or the file it names (pure; called from a worker)."""
-    from readq.listing import parsing
+    from readq import listing
 
     path = looks_like_path(text)
     source = f"file {path}" if path else "pasted text"
     try:
-        result = parsing.parse_file(path) if path else parsing.parse_text(text)
+        result = listing.parse_file(path) if path else listing.parse_text(text)
     except ReadqError as err:
         return Preview([], 0, 0, 0, source, error=str(err))
     unique = {p.id for p in result.papers}

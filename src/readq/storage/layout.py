@@ -1,0 +1,92 @@
+"""Where each piece of the library lives in the data dir: file names and shards.
+
+Layout of the data dir::
+
+    meta.json               schema version, created-at (TinyDB table ``meta``)
+    catalog/<h>.json        papers without abstracts, 16 shards by the id's first hex digit
+    abstracts/<h>.json      abstracts, 16 shards (loaded lazily: they are 90% of the bytes)
+    state/<hh>.json         read/starred/note, 256 shards by the first two hex digits
+    readq.lock              the inter-process write lock (never deleted)
+    journal.json            only during a multi-file commit (rolled forward after a crash)
+    backups/                gzipped state backups (see ``readq.storage.backup``)
+
+Why shards: TinyDB rewrites a whole file on every change. Starring one paper in a
+100,000-paper library rewrites one ~60 KB state shard instead of a 15 MB state file or
+a 40 MB catalog.
+
+A shard is named by its path relative to the data dir (``"state/3f.json"``). Code outside
+``readq.storage`` gets those names only from the functions below and treats them as
+opaque keys.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+META_FILE = "meta.json"
+JOURNAL_FILE = "journal.json"
+CATALOG = "catalog"
+ABSTRACTS = "abstracts"
+STATE = "state"
+TABLES = {CATALOG: "papers", ABSTRACTS: "abstracts", STATE: "state"}
+HEX = "0123456789abcdef"
+
+
+def shard_name(kind: str, pid: str) -> str:
+    """The shard file (relative to the data dir) that holds paper ``pid`` of ``kind``."""
+    width = 2 if kind == STATE else 1
+    return f"{kind}/{pid[:width]}.json"
+
+
+def all_shards(kind: str) -> list[str]:
+    if kind == STATE:
+        return [f"{STATE}/{a}{b}.json" for a in HEX for b in HEX]
+    return [f"{kind}/{a}.json" for a in HEX]
+
+
+def table_name(relpath: str) -> str:
+    """The TinyDB table that holds the documents of the file ``relpath``."""
+    return TABLES.get(relpath.split("/", 1)[0], "_default")
+
+
+def doc_id(pid: str) -> int:
+    """TinyDB wants integer document ids; a paper id is 64 bits of hex."""
+    return int(pid, 16)
+
+
+# -- the names the library uses -----------------------------------------------------------
+
+
+def catalog_shard(pid: str) -> str:
+    return shard_name(CATALOG, pid)
+
+
+def abstract_shard(pid: str) -> str:
+    return shard_name(ABSTRACTS, pid)
+
+
+def state_shard(pid: str) -> str:
+    return shard_name(STATE, pid)
+
+
+def catalog_shards(prefix: str | None = None) -> list[str]:
+    """Every catalog shard, or only the one holding the ids that start with ``prefix``."""
+    return [catalog_shard(prefix)] if prefix else all_shards(CATALOG)
+
+
+def abstract_shards() -> list[str]:
+    return all_shards(ABSTRACTS)
+
+
+def state_shards() -> list[str]:
+    return all_shards(STATE)
+
+
+def abstracts_of_catalog(relpath: str) -> str:
+    """The abstracts shard that goes with the catalog shard ``relpath`` (same ids)."""
+    digit = relpath.split("/")[1][0]
+    return shard_name(ABSTRACTS, digit)
+
+
+def catalog_digit(relpath: str) -> str:
+    """The first hex digit of every id in the catalog shard ``relpath``."""
+    return relpath.split("/")[1][0]
