@@ -543,3 +543,11 @@ def test_doc_words_index_parts_and_compounds() -> None:
         "art",
         "stateoftheart",
     }
+
+
+def test_an_exclusion_does_not_change_the_cached_matches_of_other_terms() -> None:
+    idx = SearchIndex()
+    idx.add([entry("a", "Diffusion Survey"), entry("b", "Diffusion Models")], {})
+    assert sorted(ids(idx, "title:diffusion")) == ["a", "b"]
+    assert ids(idx, "title:diffusion -survey") == ["b"]
+    assert sorted(ids(idx, "title:diffusion")) == ["a", "b"]

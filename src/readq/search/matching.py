@@ -257,7 +257,7 @@ class QueryMatching:
         soft, hard = self._text_hits(query, states, sel, cancelled)
         allowed, banned = sel.allowed, sel.banned
         if allowed is not None and banned:
-            allowed -= banned
+            allowed = allowed - banned  # a new set: it may be a cached term's papers
             banned = set()
 
         if not soft and not hard:  # filters only: index order, the caller sorts
