@@ -102,7 +102,7 @@ def run_in_helpers(
 
 def _start() -> subprocess.Popen[bytes]:
     """A helper that can import this very copy of readq, whatever the caller's sys.path."""
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])  # the directory holding readq/
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     if not sys.executable:
