@@ -34,9 +34,9 @@ sys.path.insert(0, str(REPO / "src"))
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 
 from readq.ids import paper_id  # noqa: E402
-from readq.search.worker import helper_count  # noqa: E402
 from readq.models import Entry, PaperState  # noqa: E402
 from readq.search.index import SearchIndex  # noqa: E402
+from readq.search.worker import helper_count  # noqa: E402
 
 GEN = REPO.parent / "shared" / "tools" / "gen_papers.py"
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -73,16 +73,21 @@ QUERIES = [
 ]
 TYPING = "speculative decoding long"  # typed one key at a time, with the term cache
 
-_MONTHS = {m: i for i, m in enumerate(
-    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
 _DATE = re.compile(r"([A-Z][a-z]{2}) (\d{1,2})(?:, (\d{4}))?(?: (\d+))?\Z")
 
 
 def listing(n: int, workdir: Path) -> Path:
     path = workdir / f"papers-{n}.txt"
     if not path.exists():
-        subprocess.run([sys.executable, str(GEN), "-n", str(n), "--seed", "1", "-o", str(path)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(GEN), "-n", str(n), "--seed", "1", "-o", str(path)], check=True
+        )
     return path
 
 
@@ -133,8 +138,11 @@ def states_for(entries: list[Entry]) -> dict[str, PaperState]:
     out: dict[str, PaperState] = {}
     for k, e in enumerate(entries):
         if k % 50 == 0 or k % 200 == 3 or k % 500 == 7:
-            out[e.id] = PaperState(read=k % 50 == 0, starred=k % 200 == 3,
-                                   note="check the ablation" if k % 500 == 7 else "")
+            out[e.id] = PaperState(
+                read=k % 50 == 0,
+                starred=k % 200 == 3,
+                note="check the ablation" if k % 500 == 7 else "",
+            )
     return out
 
 
@@ -171,7 +179,7 @@ def bench_size(n: int, workdir: Path, repeats: int) -> dict[str, object]:
     counts: dict[str, int] = {}
     for _ in range(repeats):
         for q in QUERIES:
-            idx._cache.clear()  # cold: no help from the previous keystroke
+            idx._clear_caches()  # cold: no help from the previous keystroke
             t = time.perf_counter()
             res = idx.search(q, states=states, now=NOW)
             el = time.perf_counter() - t
@@ -179,7 +187,7 @@ def bench_size(n: int, workdir: Path, repeats: int) -> dict[str, object]:
             per_query[q].append(el)
             counts[q] = len(res.ids)
     typing: list[float] = []
-    idx._cache.clear()
+    idx._clear_caches()
     for k in range(1, len(TYPING) + 1):
         t = time.perf_counter()
         idx.search(TYPING[:k], states=states, now=NOW)
@@ -188,10 +196,11 @@ def bench_size(n: int, workdir: Path, repeats: int) -> dict[str, object]:
     # search gives up (only searches still running at 5 ms count)
     cancel_lat: list[float] = []
     for q in QUERIES:
-        idx._cache.clear()
+        idx._clear_caches()
         t = time.perf_counter()
-        res = idx.search(q, states=states, now=NOW,
-                         cancelled=lambda t=t: time.perf_counter() - t > 0.005)
+        res = idx.search(
+            q, states=states, now=NOW, cancelled=lambda t=t: time.perf_counter() - t > 0.005
+        )
         if res.cancelled:
             cancel_lat.append(time.perf_counter() - t - 0.005)
     cancel_lat = cancel_lat or [0.0]
@@ -232,7 +241,7 @@ def bench_size(n: int, workdir: Path, repeats: int) -> dict[str, object]:
 
 def relevance() -> dict[str, object]:
     """Top-1 accuracy of the engine and of WRatio over titles, on the relevance set."""
-    sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(REPO / "tests" / "search"))
     from test_relevance import evaluate, load_corpus  # type: ignore[import-not-found]
 
     with_seeds = SEEDS.is_dir() and any(SEEDS.glob("*.txt"))
@@ -249,7 +258,7 @@ def render(results: list[dict[str, object]], rel: dict[str, object]) -> str:
         f" {os.cpu_count()} cores; synthetic listings from `gen_papers.py --seed 1`).",
         "Build = `add(entries)` (titles, organisations, metadata) then `add_abstracts()`,"
         f" which from 20k papers tokenises the abstracts in {results[0].get('helpers', 2)}"
-        " helper processes (one per core), as the app does; \"in-process\" is the same"
+        ' helper processes (one per core), as the app does; "in-process" is the same'
         " build with no helpers, measured in the same run;",
         "memory = growth of the process RSS during the build (the abstract strings"
         " themselves belong to the library and are not counted).",
@@ -268,13 +277,19 @@ def render(results: list[dict[str, object]], rel: dict[str, object]) -> str:
             f" {r['median_ms']:.1f} ms | {r['p95_ms']:.1f} ms | {r['max_ms']:.1f} ms |"
             f" {r['first_query_ms']:.0f} ms |"
         )
-    lines += ["", "Typing `" + TYPING + "` one key at a time (term cache on, as in the TUI),"
-              " and how long a search runs on once `cancelled()` turns true 5 ms in:", "",
-              "| papers | per keystroke: median | per keystroke: max | cancel: max |",
-              "|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "Typing `" + TYPING + "` one key at a time (term cache on, as in the TUI),"
+        " and how long a search runs on once `cancelled()` turns true 5 ms in:",
+        "",
+        "| papers | per keystroke: median | per keystroke: max | cancel: max |",
+        "|---:|---:|---:|---:|",
+    ]
     for r in results:
-        lines.append(f"| {r['n']:,} | {r['typing_median_ms']:.1f} ms |"
-                     f" {r['typing_max_ms']:.1f} ms | {r['cancel_max_ms']:.2f} ms |")
+        lines.append(
+            f"| {r['n']:,} | {r['typing_median_ms']:.1f} ms |"
+            f" {r['typing_max_ms']:.1f} ms | {r['cancel_max_ms']:.2f} ms |"
+        )
     base = next((r for r in results if "baseline_median_ms" in r), None)
     if base is not None:
         lines += [
@@ -335,8 +350,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/readq-bench"))
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
-    ap.add_argument("--from-json", type=Path,
-                    help="render (and with --write-docs, write) figures saved by --json")
+    ap.add_argument(
+        "--from-json",
+        type=Path,
+        help="render (and with --write-docs, write) figures saved by --json",
+    )
     a = ap.parse_args(argv)
     if a.from_json:
         saved = json.loads(a.from_json.read_text())
@@ -351,8 +369,10 @@ def main(argv: list[str] | None = None) -> None:
         r = bench_size(n, a.workdir, a.repeats)
         r["repeats"] = a.repeats
         results.append(r)
-        print(json.dumps({k: v for k, v in r.items() if k not in ("per_query_ms",)},
-                         indent=1), flush=True)
+        print(
+            json.dumps({k: v for k, v in r.items() if k not in ("per_query_ms",)}, indent=1),
+            flush=True,
+        )
     rel = relevance()
     print(json.dumps(rel))
     text = render(results, rel)

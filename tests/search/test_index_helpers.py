@@ -8,14 +8,17 @@ import sys
 
 import pytest
 
+from readq.models import Entry
 from readq.search import index as search
 from readq.search import worker as index_worker
-from readq.models import Entry
 from readq.search.index import SearchIndex
 
-WORDS = ("diffusion transformer speculative decoding mixture experts routing quantization "
-         "low-rank adapters s-lora self-supervised video retrieval long-context benchmark "
-         "reward model overoptimization normalisation tokenizer alignment").split()
+_WORD_TEXT = (
+    "diffusion transformer speculative decoding mixture experts routing quantization "
+    "low-rank adapters s-lora self-supervised video retrieval long-context benchmark "
+    "reward model overoptimization normalisation tokenizer alignment"
+)
+WORDS = _WORD_TEXT.split()
 
 
 def library(n: int) -> tuple[list[Entry], dict[str, str]]:
@@ -24,8 +27,19 @@ def library(n: int) -> tuple[list[Entry], dict[str, str]]:
     for k in range(n):
         pid = f"p{k:05d}"
         title = " ".join(rng.sample(WORDS, 4)) + f" {k}"
-        entries.append(Entry(pid, title, 3, None, f"2024-01-{k % 28 + 1:02d}", k % 50, (),
-                             "2026-11-01T07:00:00Z", "2026-11-01T07:00:00Z"))
+        entries.append(
+            Entry(
+                pid,
+                title,
+                3,
+                None,
+                f"2024-01-{k % 28 + 1:02d}",
+                k % 50,
+                (),
+                "2026-11-01T07:00:00Z",
+                "2026-11-01T07:00:00Z",
+            )
+        )
         text = " ".join(rng.choice(WORDS) for _ in range(40)) + f" word{k % 97}"
         if k % 31 == 0:
             text += " code at https://github.com/example/repo"
@@ -35,8 +49,16 @@ def library(n: int) -> tuple[list[Entry], dict[str, str]]:
     return entries, abstracts
 
 
-QUERIES = ["diffusion", "specul decodng", "slora", "word42", "has:code", "abs:retrieval -video",
-           "'normalisation", "normalization experts"]
+QUERIES = [
+    "diffusion",
+    "specul decodng",
+    "slora",
+    "word42",
+    "has:code",
+    "abs:retrieval -video",
+    "'normalisation",
+    "normalization experts",
+]
 
 
 def snapshot(idx: SearchIndex) -> tuple[object, ...]:
@@ -78,8 +100,9 @@ def test_reindexing_after_a_helper_build_changes_only_what_changed(small_batches
     assert snapshot(idx)[4] == snapshot(reference)[4]
 
 
-def test_helpers_that_cannot_start_fall_back(small_batches: None,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_helpers_that_cannot_start_fall_back(
+    small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     entries, abstracts = library(300)
     serial = build(entries, abstracts, helpers=0)
 
@@ -90,8 +113,9 @@ def test_helpers_that_cannot_start_fall_back(small_batches: None,
     assert snapshot(build(entries, abstracts, helpers=2)) == snapshot(serial)
 
 
-def test_a_helper_that_dies_midway_falls_back(small_batches: None,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_helper_that_dies_midway_falls_back(
+    small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One helper answers one batch then crashes (with a traceback on its stderr, which
     must not reach the terminal); every paper is still indexed."""
     entries, abstracts = library(300)
@@ -103,7 +127,10 @@ def test_a_helper_that_dies_midway_falls_back(small_batches: None,
         if started:
             proc = subprocess.Popen(
                 [sys.executable, "-c", "import sys; sys.stdin.buffer.read(100); 1/0"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
         else:
             proc = real_start()
         started.append(proc)
@@ -115,8 +142,7 @@ def test_a_helper_that_dies_midway_falls_back(small_batches: None,
     assert all(p.poll() is not None for p in started)  # nothing left running
 
 
-def test_cancelling_stops_the_helpers(small_batches: None,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancelling_stops_the_helpers(small_batches: None, monkeypatch: pytest.MonkeyPatch) -> None:
     entries, abstracts = library(400)
     started: list[subprocess.Popen[bytes]] = []
     real_start = index_worker._start
@@ -149,7 +175,6 @@ def test_cancelling_stops_the_helpers(small_batches: None,
     assert snapshot(idx)[4] == snapshot(build(entries, abstracts, helpers=0))[4]
 
 
-
 def test_new_papers_abstracts_leave_the_others_pending() -> None:
     """An import while the first build still runs: indexing the new papers' abstracts
     must not declare the index complete (searches would call themselves whole)."""
@@ -166,8 +191,7 @@ def test_new_papers_abstracts_leave_the_others_pending() -> None:
     assert snapshot(idx)[4] == snapshot(build(entries, abstracts, helpers=0))[4]
 
 
-def test_a_hung_helper_is_given_up_on(small_batches: None,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hung_helper_is_given_up_on(small_batches: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """A helper that never answers (stuck at start-up, say) must not stall the build
     forever: after the stall limit the rest is indexed in-process, and it is stopped."""
     entries, abstracts = library(200)
@@ -175,9 +199,12 @@ def test_a_hung_helper_is_given_up_on(small_batches: None,
     started: list[subprocess.Popen[bytes]] = []
 
     def hung() -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(120)"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         started.append(proc)
         return proc
 
@@ -189,7 +216,8 @@ def test_a_hung_helper_is_given_up_on(small_batches: None,
 
 @pytest.mark.parametrize("helpers", [0, 2])
 def test_an_import_during_the_first_build_keeps_its_newer_abstract(
-        small_batches: None, helpers: int) -> None:
+    small_batches: None, helpers: int
+) -> None:
     """The first build works from a snapshot of the abstracts; an import that lands
     meanwhile indexes a newer text for a paper. The build must neither overwrite it
     with the old one nor add postings twice."""
@@ -201,8 +229,11 @@ def test_an_import_during_the_first_build_keeps_its_newer_abstract(
     def import_meanwhile() -> bool:
         if not fired:
             fired.append(1)
-            idx.add_abstracts({"p00399": "zeppelin airship", "p00398": abstracts["p00398"]},
-                              helpers=0, complete=False)
+            idx.add_abstracts(
+                {"p00399": "zeppelin airship", "p00398": abstracts["p00398"]},
+                helpers=0,
+                complete=False,
+            )
         return False
 
     idx.add_abstracts(abstracts, helpers=helpers, cancelled=import_meanwhile)
@@ -215,16 +246,19 @@ def test_an_import_during_the_first_build_keeps_its_newer_abstract(
 
 
 def test_helpers_do_not_run_code_from_the_current_directory(
-        small_batches: None, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    small_batches: None, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     """`python -m` puts the working directory first on sys.path: a `readq` folder there
     must not be what the helpers import."""
     trap = tmp_path / "readq"
     trap.mkdir()
     (trap / "__init__.py").write_text("")
     (trap / "index_worker.py").write_text(
-        "import pathlib\npathlib.Path(__file__).with_name('RAN').write_text('x')\n")
+        "import pathlib\npathlib.Path(__file__).with_name('RAN').write_text('x')\n"
+    )
     monkeypatch.chdir(tmp_path)
     entries, abstracts = library(200)
-    assert snapshot(build(entries, abstracts, helpers=2)) == \
-        snapshot(build(entries, abstracts, helpers=0))
+    assert snapshot(build(entries, abstracts, helpers=2)) == snapshot(
+        build(entries, abstracts, helpers=0)
+    )
     assert not (trap / "RAN").exists()

@@ -41,7 +41,7 @@ def test_punctuation_inside_a_term_splits_it() -> None:
 
 
 def test_phrase_and_exact_word() -> None:
-    q, errors = parse("\"Speculative  Decoding\" 'lora")
+    q, errors = parse('"Speculative  Decoding" \'lora')
     assert errors == []
     assert q.phrases == ("speculative decoding",)
     assert q.exact_words == ("lora",)
@@ -64,15 +64,23 @@ def test_exclusion(text: str) -> None:
 def test_excluded_phrase_and_field() -> None:
     q, _ = parse('-"tool use" -title:survey')
     assert [(t.kind, t.field, t.text) for t in q.exclusions] == [
-        ("phrase", "any", "tool use"), ("fuzzy", "title", "survey")]
+        ("phrase", "any", "tool use"),
+        ("fuzzy", "title", "survey"),
+    ]
     assert not q.ranked
 
 
-@pytest.mark.parametrize(("text", "fld"), [
-    ("title:diffusion", "title"), ("abstract:diffusion", "abstract"),
-    ("abs:diffusion", "abstract"), ("note:diffusion", "note"), ("org:diffusion", "org"),
-    ("TITLE:diffusion", "title"),
-])
+@pytest.mark.parametrize(
+    ("text", "fld"),
+    [
+        ("title:diffusion", "title"),
+        ("abstract:diffusion", "abstract"),
+        ("abs:diffusion", "abstract"),
+        ("note:diffusion", "note"),
+        ("org:diffusion", "org"),
+        ("TITLE:diffusion", "title"),
+    ],
+)
 def test_fields(text: str, fld: str) -> None:
     q, errors = parse(text)
     assert errors == []
@@ -81,9 +89,11 @@ def test_fields(text: str, fld: str) -> None:
 
 
 def test_field_with_phrase_and_exact() -> None:
-    q, _ = parse("title:\"tool use\" abs:'lora")
+    q, _ = parse('title:"tool use" abs:\'lora')
     assert [(t.kind, t.field, t.text) for t in q.terms] == [
-        ("phrase", "title", "tool use"), ("exact", "abstract", "lora")]
+        ("phrase", "title", "tool use"),
+        ("exact", "abstract", "lora"),
+    ]
 
 
 def test_only_org_and_note_terms_are_not_ranked() -> None:
@@ -91,11 +101,20 @@ def test_only_org_and_note_terms_are_not_ranked() -> None:
     assert parse("title:agents")[0].ranked
 
 
-@pytest.mark.parametrize(("text", "key", "negated"), [
-    ("is:read", "read", False), ("is:unread", "read", True), ("is:starred", "starred", False),
-    ("is:unstarred", "starred", True), ("-is:read", "read", True), ("!is:unread", "read", False),
-    ("has:note", "note", False), ("has:code", "code", False), ("-has:note", "note", True),
-])
+@pytest.mark.parametrize(
+    ("text", "key", "negated"),
+    [
+        ("is:read", "read", False),
+        ("is:unread", "read", True),
+        ("is:starred", "starred", False),
+        ("is:unstarred", "starred", True),
+        ("-is:read", "read", True),
+        ("!is:unread", "read", False),
+        ("has:note", "note", False),
+        ("has:code", "code", False),
+        ("-has:note", "note", True),
+    ],
+)
 def test_state_filters(text: str, key: str, negated: bool) -> None:
     q, errors = parse(text)
     assert errors == []
@@ -103,10 +122,19 @@ def test_state_filters(text: str, key: str, negated: bool) -> None:
     assert not q.ranked
 
 
-@pytest.mark.parametrize(("text", "lo", "hi"), [
-    ("up:>10", 11, None), ("up:>=10", 10, None), ("up:<3", None, 2), ("up:<=3", None, 3),
-    ("up:5", 5, 5), ("up:=5", 5, 5), ("authors:>5", 6, None), ("upvotes:>1", 2, None),
-])
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("up:>10", 11, None),
+        ("up:>=10", 10, None),
+        ("up:<3", None, 2),
+        ("up:<=3", None, 3),
+        ("up:5", 5, 5),
+        ("up:=5", 5, 5),
+        ("authors:>5", 6, None),
+        ("upvotes:>1", 2, None),
+    ],
+)
 def test_number_filters(text: str, lo: int | None, hi: int | None) -> None:
     q, errors = parse(text)
     assert errors == []
@@ -115,17 +143,20 @@ def test_number_filters(text: str, lo: int | None, hi: int | None) -> None:
     assert f.key == ("authors" if text.startswith("authors") else "up")
 
 
-@pytest.mark.parametrize(("text", "lo", "hi"), [
-    ("date:2024", "2024-01-01", "2025-01-01"),
-    ("date:2024-09", "2024-09-01", "2024-10-01"),
-    ("date:2024-12", "2024-12-01", "2025-01-01"),
-    ("date:2024-09-01", "2024-09-01", "2024-09-02"),
-    ("date:>=2024-09-01", "2024-09-01", None),
-    ("date:>2024-09-01", "2024-09-02", None),
-    ("date:<2023", None, "2023-01-01"),
-    ("date:<=2023", None, "2024-01-01"),
-    ("date:>2023", "2024-01-01", None),
-])
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("date:2024", "2024-01-01", "2025-01-01"),
+        ("date:2024-09", "2024-09-01", "2024-10-01"),
+        ("date:2024-12", "2024-12-01", "2025-01-01"),
+        ("date:2024-09-01", "2024-09-01", "2024-09-02"),
+        ("date:>=2024-09-01", "2024-09-01", None),
+        ("date:>2024-09-01", "2024-09-02", None),
+        ("date:<2023", None, "2023-01-01"),
+        ("date:<=2023", None, "2024-01-01"),
+        ("date:>2023", "2024-01-01", None),
+    ],
+)
 def test_date_filters(text: str, lo: str | None, hi: str | None) -> None:
     q, errors = parse(text)
     assert errors == []
@@ -133,14 +164,17 @@ def test_date_filters(text: str, lo: str | None, hi: str | None) -> None:
     assert (f.key, f.lo, f.hi) == ("date", lo, hi)
 
 
-@pytest.mark.parametrize(("text", "lo", "hi"), [
-    ("seen:today", "2026-11-22T00:00:00Z", "2026-11-23T00:00:00Z"),
-    ("seen:yesterday", "2026-11-21T00:00:00Z", "2026-11-22T00:00:00Z"),
-    ("seen:7d", "2026-11-15T12:30:00Z", None),
-    ("seen:2w", "2026-11-08T12:30:00Z", None),
-    ("seen:12h", "2026-11-22T00:30:00Z", None),
-    ("seen:>=2026-11-01", "2026-11-01T00:00:00Z", None),
-])
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("seen:today", "2026-11-22T00:00:00Z", "2026-11-23T00:00:00Z"),
+        ("seen:yesterday", "2026-11-21T00:00:00Z", "2026-11-22T00:00:00Z"),
+        ("seen:7d", "2026-11-15T12:30:00Z", None),
+        ("seen:2w", "2026-11-08T12:30:00Z", None),
+        ("seen:12h", "2026-11-22T00:30:00Z", None),
+        ("seen:>=2026-11-01", "2026-11-01T00:00:00Z", None),
+    ],
+)
 def test_seen_filters(text: str, lo: str | None, hi: str | None) -> None:
     q, errors = parse(text)
     assert errors == []
@@ -154,19 +188,22 @@ def test_seen_today_uses_the_zone_of_now() -> None:
     assert q.filters[0].lo == "2026-11-21T22:00:00Z"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("up:>abc", "up:>abc: expected a number after '>'"),
-    ("up:", "up:: expected a number"),
-    ("authors:many", "authors:many: expected a number"),
-    ("date:2024-13", "date:2024-13: '2024-13' is not a valid date"),
-    ("date:yesterday", "date:yesterday: expected a date like 2024, 2024-09 or 2024-09-01"),
-    ("seen:soon", "seen:soon: expected today"),
-    ("is:maybe", "is:maybe: expected is:read, is:unread, is:starred or is:unstarred"),
-    ("has:pdf", "has:pdf: expected has:note or has:code"),
-    ("title:", "title:: expected a word"),
-    ('"open phrase', '"open phrase: unclosed quote'),
-    ("foo:bar", "foo:bar: unknown field 'foo:'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("up:>abc", "up:>abc: expected a number after '>'"),
+        ("up:", "up:: expected a number"),
+        ("authors:many", "authors:many: expected a number"),
+        ("date:2024-13", "date:2024-13: '2024-13' is not a valid date"),
+        ("date:yesterday", "date:yesterday: expected a date like 2024, 2024-09 or 2024-09-01"),
+        ("seen:soon", "seen:soon: expected today"),
+        ("is:maybe", "is:maybe: expected is:read, is:unread, is:starred or is:unstarred"),
+        ("has:pdf", "has:pdf: expected has:note or has:code"),
+        ("title:", "title:: expected a word"),
+        ('"open phrase', '"open phrase: unclosed quote'),
+        ("foo:bar", "foo:bar: unknown field 'foo:'"),
+    ],
+)
 def test_malformed_terms_give_a_message(text: str, message: str) -> None:
     q, errors = parse("diffusion " + text)
     assert len(errors) == 1
@@ -217,9 +254,15 @@ def test_default_now_is_used_when_not_given() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("ab -!:\"'<>=.,é0123456789 ")
-                                + ["is:", "up:", "date:", "seen:", "title:", "7d", "2024"]),
-                max_size=25).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            list("ab -!:\"'<>=.,é0123456789 ")
+            + ["is:", "up:", "date:", "seen:", "title:", "7d", "2024"]
+        ),
+        max_size=25,
+    ).map("".join)
+)
 def test_parser_never_raises(text: str) -> None:
     q, errors = parse(text)
     assert isinstance(q, Query)

@@ -42,9 +42,13 @@ def fixture_corpus() -> Corpus:
     out: Corpus = []
     for d in json.loads((REL / "papers.json").read_text(encoding="utf-8")):
         entry = Entry(
-            id=paper_id(d["title"]), title=d["title"], authors=d.get("authors"),
-            organization=d.get("organization"), published=d.get("published"),
-            upvotes=d.get("upvotes"), first_seen="2026-11-20T07:00:00Z",
+            id=paper_id(d["title"]),
+            title=d["title"],
+            authors=d.get("authors"),
+            organization=d.get("organization"),
+            published=d.get("published"),
+            upvotes=d.get("upvotes"),
+            first_seen="2026-11-20T07:00:00Z",
         )
         out.append((entry, d["abstract"]))
     return out
@@ -57,8 +61,19 @@ def seed_corpus(files: list[Path]) -> Corpus:
     for path in files:
         for p in parse_file(path, today=dt.date(2026, 11, 22)).papers:
             if p.id not in seen:
-                seen[p.id] = (Entry(p.id, p.title, p.authors, p.organization, p.published,
-                                    p.upvotes, p.links, "2026-11-20T07:00:00Z"), p.abstract)
+                seen[p.id] = (
+                    Entry(
+                        p.id,
+                        p.title,
+                        p.authors,
+                        p.organization,
+                        p.published,
+                        p.upvotes,
+                        p.links,
+                        "2026-11-20T07:00:00Z",
+                    ),
+                    p.abstract,
+                )
     return list(seen.values())
 
 
@@ -87,14 +102,16 @@ def evaluate(corpus: Corpus) -> dict[str, Any]:
             hits += 1
         else:
             misses.append({"query": q["query"], "got": top, "expect": q["expect"]})
-        best = process.extractOne(utils.default_process(q["query"]), processed,
-                                  scorer=fuzz.WRatio)
+        best = process.extractOne(utils.default_process(q["query"]), processed, scorer=fuzz.WRatio)
         if best is not None and titles[keys[best[2]]] == q["expect"]:
             baseline_hits += 1
     total = len(queries)
     return {
-        "total": total, "hits": hits, "accuracy": hits / total,
-        "baseline_hits": baseline_hits, "baseline_accuracy": baseline_hits / total,
+        "total": total,
+        "hits": hits,
+        "accuracy": hits / total,
+        "baseline_hits": baseline_hits,
+        "baseline_accuracy": baseline_hits / total,
         "misses": misses,
     }
 

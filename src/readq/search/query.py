@@ -5,69 +5,23 @@ The parser never raises: a malformed term (``up:>abc``, an unclosed quote, an un
 read to the end of the line), so the rest of the query still filters while the user
 is typing. ``docs/search.md`` is the reference for the language.
 
-Word normalisation lives here too (:func:`fold`, :func:`split_words`) because the
-index in :mod:`readq.search.index` must cut text into words exactly the way the query does.
+Words are cut by :mod:`readq.search.words`, the same rules the index uses (``fold``,
+``split_words`` and ``STOPWORDS`` are re-exported here for callers that know them from
+this module).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
+
+from readq.search.words import ASCII_TABLE, STOPWORDS, fold, split_words
 
 TermKind = Literal["fuzzy", "exact", "phrase"]
 TermField = Literal["any", "title", "abstract", "note", "org"]
 FilterKey = Literal["read", "starred", "note", "code", "up", "authors", "date", "seen"]
-
-# -- word normalisation -----------------------------------------------------------------
-#
-# ASCII text (nearly all of it) goes through one bytes.translate: letters are lowered,
-# every other non-alphanumeric byte except '-' becomes a space. The hyphen survives so
-# that "S-LoRA" can be indexed both as its parts ("s", "lora") and as the compound
-# "slora"; that is what makes `s-lora`, `slora` and `S-LoRA` find the same paper.
-
-_ASCII = bytearray(range(256))
-for _c in range(128):
-    _ch = chr(_c)
-    if _ch.isupper():
-        _ASCII[_c] = ord(_ch.lower())
-    elif not _ch.isalnum() and _ch != "-":
-        _ASCII[_c] = 32
-ASCII_TABLE = bytes(_ASCII)
-del _c, _ch
-
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"), "-")
-_NOT_WORD = re.compile(r"[^\w-]|_")
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free text where only letters, digits, '-' and spaces remain."""
-    if text.isascii():
-        return text.encode("ascii").translate(ASCII_TABLE).decode("ascii")
-    text = unicodedata.normalize("NFKD", text.translate(_DASHES))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return _NOT_WORD.sub(" ", text)
-
-
-def split_words(folded: str) -> list[str]:
-    """Words of folded text as a query sees them: hyphenated words become compounds."""
-    out = []
-    for raw in folded.split():
-        word = raw.replace("-", "")
-        if word:
-            out.append(word)
-    return out
-
-
-STOPWORDS = frozenset(
-    "a an and are as at be but by for from has have in into is it its of on or our "
-    "than that the their these they this to was we were which with".split()
-)
-"""Words not indexed in abstracts (they are in titles): they occur in nearly every
-abstract, so they would cost a fifth of the index and tell nothing apart."""
-
 
 # -- the parsed query --------------------------------------------------------------------
 
@@ -111,8 +65,7 @@ class Query:
     def words(self) -> tuple[str, ...]:
         """Free fuzzy words (any field, not negated): the ones that rank."""
         return tuple(
-            t.text for t in self.terms
-            if t.kind == "fuzzy" and t.field == "any" and not t.negated
+            t.text for t in self.terms if t.kind == "fuzzy" and t.field == "any" and not t.negated
         )
 
     @property
@@ -124,8 +77,7 @@ class Query:
     @property
     def phrases(self) -> tuple[str, ...]:
         return tuple(
-            t.text for t in self.terms
-            if t.kind == "phrase" and t.field == "any" and not t.negated
+            t.text for t in self.terms if t.kind == "phrase" and t.field == "any" and not t.negated
         )
 
     @property
@@ -149,19 +101,34 @@ class Query:
 # -- parsing ---------------------------------------------------------------------------
 
 _FIELDS: dict[str, TermField] = {
-    "title": "title", "t": "title", "abstract": "abstract", "abs": "abstract",
-    "note": "note", "notes": "note", "org": "org", "organization": "org",
+    "title": "title",
+    "t": "title",
+    "abstract": "abstract",
+    "abs": "abstract",
+    "note": "note",
+    "notes": "note",
+    "org": "org",
+    "organization": "org",
 }
 _FILTER_FIELDS = ("is", "has", "up", "upvotes", "authors", "date", "seen")
-_IS = {"read": ("read", False), "unread": ("read", True),
-       "starred": ("starred", False), "unstarred": ("starred", True)}
+_IS: dict[str, tuple[FilterKey, bool]] = {
+    "read": ("read", False),
+    "unread": ("read", True),
+    "starred": ("starred", False),
+    "unstarred": ("starred", True),
+}
 _HAS: dict[str, FilterKey] = {"note": "note", "notes": "note", "code": "code"}
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)\Z", re.S)
 _CMP_RE = re.compile(r"(>=|<=|>|<|=)?(.*)\Z", re.S)
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
 _REL_RE = re.compile(r"(\d+)\s*([hdwmy])\Z")
-_REL_UNITS = {"h": ("hour", 1 / 24), "d": ("day", 1), "w": ("week", 7), "m": ("month", 30),
-              "y": ("year", 365)}
+_REL_UNITS = {
+    "h": ("hour", 1 / 24),
+    "d": ("day", 1),
+    "w": ("week", 7),
+    "m": ("month", 30),
+    "y": ("year", 365),
+}
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -224,7 +191,10 @@ def _date_range(spec: str) -> tuple[_dt.date, _dt.date] | str:
         return f"{spec!r} is not a valid date"
 
 
-def _bounds(op: str, lo: object, hi: object) -> tuple[object, object]:
+_B = TypeVar("_B", int, str)
+
+
+def _bounds(op: str, lo: _B, hi: _B) -> tuple[_B | None, _B | None]:
     """Turn a comparison against a half-open range [lo, hi) into new [lo, hi) bounds."""
     if op == ">":
         return hi, None
@@ -246,7 +216,7 @@ def _parse_number(key: FilterKey, value: str, neg: bool, raw: str) -> Filter | s
         return f"{raw}: expected a number{after}"
     v = int(num)
     lo, hi = _bounds(op or "=", v, v + 1)
-    return Filter(key, lo, None if hi is None else int(hi) - 1, neg, raw)  # type: ignore[arg-type]
+    return Filter(key, lo, None if hi is None else hi - 1, neg, raw)
 
 
 def _parse_date(value: str, neg: bool, raw: str) -> Filter | str:
@@ -257,7 +227,7 @@ def _parse_date(value: str, neg: bool, raw: str) -> Filter | str:
     if isinstance(rng, str):
         return f"{raw}: {rng}"
     lo, hi = _bounds(op or "=", rng[0].isoformat(), rng[1].isoformat())
-    return Filter("date", lo, hi, neg, raw)  # type: ignore[arg-type]
+    return Filter("date", lo, hi, neg, raw)
 
 
 def _parse_seen(value: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | str:
@@ -265,8 +235,9 @@ def _parse_seen(value: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | 
     today = _today(now)
     if spec in ("today", "yesterday"):
         day = today - _dt.timedelta(days=spec == "yesterday")
-        return Filter("seen", _instant(day, now), _instant(day + _dt.timedelta(days=1), now),
-                      neg, raw)
+        return Filter(
+            "seen", _instant(day, now), _instant(day + _dt.timedelta(days=1), now), neg, raw
+        )
     m = _REL_RE.match(spec)
     if m:
         unit = _REL_UNITS[m.group(2)][1]
@@ -277,10 +248,11 @@ def _parse_seen(value: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | 
     op, dspec = m2.group(1) or "", m2.group(2).strip()
     rng = _date_range(dspec)
     if isinstance(rng, str):
-        return (f"{raw}: expected today, yesterday, a span like 7d/2w/12h, "
-                "or a date like >=2024-09-01")
+        return (
+            f"{raw}: expected today, yesterday, a span like 7d/2w/12h, or a date like >=2024-09-01"
+        )
     lo, hi = _bounds(op or "=", _instant(rng[0], now), _instant(rng[1], now))
-    return Filter("seen", lo, hi, neg, raw)  # type: ignore[arg-type]
+    return Filter("seen", lo, hi, neg, raw)
 
 
 def _text_terms(value: str, kind: TermKind, fld: TermField, neg: bool, raw: str) -> list[Term]:
@@ -331,15 +303,20 @@ def parse_query(text: str, *, now: _dt.datetime | None = None) -> tuple[Query, l
                     f"{raw}: unknown field '{name}:' (fields: title, abstract, note, org, "
                     "is, has, up, authors, date, seen); searched as words"
                 )
-        if body.startswith('"'):
-            inner = body[1:-1] if closed and body.endswith('"') and len(body) > 1 else body[1:]
-            terms.extend(_text_terms(inner.replace('"', " "), "phrase", fld, neg, raw))
-        elif body.startswith("'") and len(body) > 1:
-            terms.extend(_text_terms(body[1:], "exact", fld, neg, raw))
-        else:
-            terms.extend(_text_terms(body.replace('"', " "), "fuzzy", fld, neg, raw))
+        terms.extend(_body_terms(body, closed, fld, neg, raw))
     query = Query(tuple(terms), tuple(filters), tuple(errors), text)
     return query, list(errors)
+
+
+def _body_terms(body: str, closed: bool, fld: TermField, neg: bool, raw: str) -> list[Term]:
+    """The terms of one raw term's text (after any ``-`` and ``field:``): a quoted
+    phrase, a ``'exact`` word, or fuzzy words."""
+    if body.startswith('"'):
+        inner = body[1:-1] if closed and body.endswith('"') and len(body) > 1 else body[1:]
+        return _text_terms(inner.replace('"', " "), "phrase", fld, neg, raw)
+    if body.startswith("'") and len(body) > 1:
+        return _text_terms(body[1:], "exact", fld, neg, raw)
+    return _text_terms(body.replace('"', " "), "fuzzy", fld, neg, raw)
 
 
 def _parse_filter(name: str, value: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | str:
@@ -348,20 +325,30 @@ def _parse_filter(name: str, value: str, neg: bool, raw: str, now: _dt.datetime)
         if v not in _IS:
             return f"{raw}: expected is:read, is:unread, is:starred or is:unstarred"
         key, flip = _IS[v]
-        return Filter(key, negated=neg != flip, raw=raw)  # type: ignore[arg-type]
+        return Filter(key, negated=neg != flip, raw=raw)
     if name == "has":
         if v not in _HAS:
             return f"{raw}: expected has:note or has:code"
         return Filter(_HAS[v], negated=neg, raw=raw)
+    return _parse_value(name, v, neg, raw, now)
+
+
+def _parse_value(name: str, v: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | str:
+    """The filters that compare a value: ``up``/``authors``, ``date``, ``seen``."""
     if name in ("up", "upvotes", "authors"):
-        key: FilterKey = "authors" if name == "authors" else "up"
-        return _parse_number(key, v, neg, raw)
+        return _parse_number("authors" if name == "authors" else "up", v, neg, raw)
     if name == "date":
         return _parse_date(v, neg, raw)
     return _parse_seen(v, neg, raw, now)
 
 
 __all__ = [
-    "Filter", "Query", "Term", "STOPWORDS", "ASCII_TABLE", "fold", "parse_query",
+    "Filter",
+    "Query",
+    "Term",
+    "STOPWORDS",
+    "ASCII_TABLE",
+    "fold",
+    "parse_query",
     "split_words",
 ]

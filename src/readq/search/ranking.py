@@ -1,0 +1,173 @@
+"""Scoring and ordering the papers a query matched.
+
+Per query word each paper gets the weight of its best match (title beats abstract,
+exact beats prefix beats typo); papers that match more words rank first, then by
+weight, then newest first. Scores are combined with dict/set operations driven by
+``map``/``zip`` (C loops): at 100k papers a Python loop per paper would cost more than
+the whole rest of a keystroke. ``cancelled()`` is polled between the steps so a newer
+keystroke wins quickly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Sequence
+from itertools import compress, repeat
+from operator import add, ge, mod, mul, neg, sub
+from typing import NamedTuple
+
+# Weights of one query word's best match in a paper, by field and match level
+# (EXACT, PREFIX, TYPO1, TYPO2 of readq.search.vocabulary).
+TITLE_WEIGHT = (20, 16, 14, 10)
+ABSTRACT_WEIGHT = (8, 6, 5, 4)
+ORG_WEIGHT = (8, 6, 5, 4)
+FIELD_WEIGHTS = {"title": TITLE_WEIGHT, "abstract": ABSTRACT_WEIGHT, "org": ORG_WEIGHT}
+PHRASE_WEIGHT = {"title": 24, "abstract": 9}
+OTHER_WEIGHT = 8  # a phrase in another field, or a note match
+MATCH_BONUS = 1000  # per matched word: matching more words always outranks weight
+RANKED_FIELDS = ("any", "title", "abstract")  # fields whose matches add to the score
+RELAX_BELOW = 10
+"""If fewer papers than this match every word, papers missing one word follow (down
+to half the words), so one misremembered word does not empty the list."""
+
+
+class Cancelled(Exception):
+    """Raised by :func:`check` to abandon a search a newer keystroke has replaced."""
+
+
+def never() -> bool:
+    """The ``cancelled`` of a search nobody cancels."""
+    return False
+
+
+def check(cancelled: Callable[[], bool]) -> None:
+    if cancelled():
+        raise Cancelled
+
+
+class TermHits(NamedTuple):
+    """One term's matches: disjoint (weight, papers) groups, best first, and their union."""
+
+    groups: list[tuple[int, set[int]]]
+    docs: set[int]
+
+
+def disjoint(raw: list[tuple[int, set[int]]]) -> TermHits:
+    """Keep each paper only in its best-weighted group."""
+    raw.sort(key=lambda g: -g[0])
+    seen: set[int] = set()
+    groups: list[tuple[int, set[int]]] = []
+    for weight, docs in raw:
+        fresh = docs - seen if seen else docs
+        if fresh:
+            groups.append((weight, fresh))
+            seen |= fresh
+    return TermHits(groups, seen)
+
+
+def intersection(sets: list[set[int]]) -> set[int]:
+    """The common papers of ``sets`` (a new set), smallest first so it shrinks fast."""
+    ordered = sorted(sets, key=len)
+    out = set(ordered[0])
+    for other in ordered[1:]:
+        if not out:
+            break
+        out &= other
+    return out
+
+
+def accumulate(scores: dict[int, int], docs: Collection[int], weight: int) -> None:
+    """scores[d] += weight for d in docs, with the loop in C."""
+    if not docs:
+        return
+    if not scores:
+        scores.update(dict.fromkeys(docs, weight))
+        return
+    get = scores.get
+    scores.update(zip(docs, map(add, map(get, docs, repeat(0)), repeat(weight)), strict=True))
+
+
+def candidate_papers(
+    soft: list[TermHits],
+    allowed: set[int] | None,
+    banned: set[int],
+    cancelled: Callable[[], bool],
+) -> set[int] | None:
+    """Papers matching every free word; if fewer than RELAX_BELOW do, those missing
+    one word too, and so on down to half of the words. None: no free words."""
+    if not soft:
+        return None
+    sets = [h.docs for h in soft]
+    if allowed is not None:
+        sets.append(allowed)
+    full = intersection(sets)
+    if banned:
+        full -= banned
+    need = len(soft)
+    floor = math.ceil(need / 2)
+    if len(full) >= RELAX_BELOW or need <= floor:
+        return full
+    check(cancelled)
+    counts: dict[int, int] = {}
+    for hits in soft:
+        docs = hits.docs if allowed is None else hits.docs & allowed
+        accumulate(counts, docs - banned if banned else docs, 1)
+    check(cancelled)
+    have = len(full)
+    histogram: dict[int, int] = {}
+    for c in counts.values():
+        histogram[c] = histogram.get(c, 0) + 1
+    while need > floor and have < RELAX_BELOW:
+        need -= 1
+        have += histogram.get(need, 0)
+    return set(compress(counts, map(ge, counts.values(), repeat(need))))
+
+
+def score(
+    cands: set[int],
+    soft: list[TermHits],
+    hard: list[TermHits],
+    cancelled: Callable[[], bool],
+) -> dict[int, int]:
+    """Each candidate's score: the weights of its matches, plus MATCH_BONUS per free
+    word (``soft``) it matches; ``hard`` terms (required anyway) add their weight."""
+    scores: dict[int, int] = dict.fromkeys(cands, 0)
+    for k, hits in enumerate(soft + hard):
+        bonus = MATCH_BONUS if k < len(soft) else 0
+        for weight, docs in hits.groups:
+            check(cancelled)
+            if len(docs) > len(cands):
+                mine = cands & docs
+            elif docs is not cands:
+                mine = docs & scores.keys()
+            else:
+                mine = docs
+            accumulate(scores, mine, weight + bonus)
+        check(cancelled)
+    return scores
+
+
+def date_order(published: Sequence[str], seen: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Each paper's position when sorted newest first (published, then first seen), and
+    the papers in that order."""
+    order = sorted(range(len(published)), key=lambda d: (published[d], seen[d]), reverse=True)
+    rank = [0] * len(order)
+    for pos, d in enumerate(order):
+        rank[d] = pos
+    return rank, order
+
+
+def rank(scores: dict[int, int], date_rank: list[int], by_date: list[str]) -> list[str]:
+    """Ids by score, ties broken by date, newest first (``date_rank``/``by_date``: the
+    positions and ids of :func:`date_order`).
+
+    Each paper's sort key is one int, ``score * width - date position``: unique per
+    paper (date positions are), so a plain descending sort of ints, with no key
+    function, orders them, and the paper is read back from the key's remainder.
+    """
+    width = len(date_rank) + 1
+    keys = list(
+        map(sub, map(mul, scores.values(), repeat(width)), map(date_rank.__getitem__, scores))
+    )
+    keys.sort(reverse=True)
+    return list(map(by_date.__getitem__, map(mod, map(neg, keys), repeat(width))))
