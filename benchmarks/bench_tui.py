@@ -52,8 +52,8 @@ def build_library(n: int) -> Path:
     with listing.open("wb") as out:
         subprocess.run([sys.executable, str(GEN), "-n", str(n), "--seed", "1"], stdout=out,
                        check=True)
-    from readq.listing import parsing
     from readq.library import Library
+    from readq.listing import parsing
 
     t = time.perf_counter()
     result = parsing.parse_file(listing)
@@ -137,27 +137,27 @@ async def main():
         out["papers"] = len(lib.entries)
         screen = app.screen_stack[0]
         t = time.perf_counter()
-        await wait_until(lambda: screen._abstracts_indexed, timeout=600)
+        await wait_until(lambda: screen.abstracts_indexed, timeout=600)
         out["index_complete"] = time.perf_counter() - t
         # keystroke -> repaint
         lat = []
         await pilot.press("slash")
         for q in QUERIES:
             for ch in q:
-                gen_before = screen._filter_gen
+                gen_before = screen.filter_generation
                 paints.clear()
                 applied.clear()
                 t0 = time.perf_counter()
                 await pilot.press("space" if ch == " " else ch)
-                if screen._filter_gen == gen_before:  # space only: same query
+                if screen.filter_generation == gen_before:  # space only: same query
                     continue
-                await wait_until(lambda: not screen._filter_pending and applied)
+                await wait_until(lambda: not screen.filter_pending and applied)
                 at = applied[-1]
                 await wait_until(lambda: any(p >= at for p in paints), timeout=5)
                 lat.append(min(p for p in paints if p >= at) - t0)
             for _ in q:
                 await pilot.press("backspace")
-            await wait_until(lambda: not screen._filter_pending)
+            await wait_until(lambda: not screen.filter_pending)
         out["keystrokes"] = lat
         await pilot.press("escape")
         # star toggle -> saved and repainted

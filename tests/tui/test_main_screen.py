@@ -266,7 +266,7 @@ async def test_stale_filter_result_never_overwrites_newer(make_app):
         await settle(pilot)
         newest = titles(app)
         screen = screen_of(app)
-        stale = FilterResult(screen._filter_gen - 1, "gra",
+        stale = FilterResult(screen.filter_generation - 1, "gra",
                              SearchResult(list(app.library.entries), True))
         screen.post_message(stale)
         await settle(pilot)

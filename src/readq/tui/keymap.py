@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal["app", "screen", "list"]
 
@@ -111,7 +111,7 @@ COMMANDS: tuple[Command, ...] = (
 _BUILT_IN = {"command_palette"}  # Textual binds it itself (App.COMMAND_PALETTE_BINDING)
 
 
-def bindings(scope: Scope) -> list[Binding]:
+def bindings(scope: Scope) -> list[BindingType]:
     """The key bindings of one scope, in table order."""
     return [c.binding() for c in COMMANDS
             if c.scope == scope and c.keys and c.action not in _BUILT_IN]

@@ -7,11 +7,11 @@ screens only wire it to the terminal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from readq.library import Change
-from readq.models import DEFAULT_STATE, Entry, PaperState
+from readq.models import Entry, PaperState
 from readq.text import strip_controls
 from readq.views import SORT_LABELS, SORTS, View, sorted_ids
 from readq.views import counts as view_counts
@@ -75,14 +75,6 @@ class History:
         self.redo.clear()
 
 
-# -- bulk targets ------------------------------------------------------------------------
-
-
-def toggle_target(ids: Iterable[str], states: Mapping[str, PaperState], field: str) -> bool:
-    """The value a toggle sets on a group: on, unless every paper already has it on."""
-    return not all(getattr(states.get(i, DEFAULT_STATE), field) for i in ids)
-
-
 # -- formatting --------------------------------------------------------------------------
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -118,10 +110,6 @@ def upvotes_text(upvotes: int | None) -> str:
     if upvotes >= 10_000:
         return f"{upvotes // 1000}k"
     return str(upvotes)
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def display_text(text: str) -> str:

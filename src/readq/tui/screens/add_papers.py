@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Static, TextArea
 
 from readq.errors import ReadqError
 from readq.models import Entry, Paper
-from readq.tui.queue import plural
+from readq.text import plural
 
 
 @dataclass
@@ -92,7 +93,7 @@ class AddPapersScreen(ModalScreen[list[Paper] | None]):
         self.entries = entries
         self.preview: Preview | None = None
         self._gen = 0
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-dialog", classes="dialog"):

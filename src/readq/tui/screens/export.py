@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from readq.tui.queue import plural
+from readq.text import plural
 
 
 class ExportScreen(ModalScreen[Path | None]):
