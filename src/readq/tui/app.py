@@ -52,8 +52,9 @@ class ReadqApp(App[int]):
         home: Path | None = None,
     ) -> None:
         super().__init__()
-        self.session = Session(library, today=today, home=home, demo=demo,
-                               poll_interval=poll_interval)
+        self.session = Session(
+            library, today=today, home=home, demo=demo, poll_interval=poll_interval
+        )
         self._signals: list[int] = []
         self.crash_log: Path | None = None
         if demo:
@@ -106,8 +107,9 @@ class ReadqApp(App[int]):
             if isinstance(screen, NoteEditor) and screen.changed:
                 # leaving anyway; the crash log is for bugs
                 with contextlib.suppress(Exception):
-                    self.store.submit(self.library.set_note, screen.paper_id,
-                                      screen.text).result(timeout=10)
+                    self.store.submit(self.library.set_note, screen.paper_id, screen.text).result(
+                        timeout=10
+                    )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -147,6 +149,7 @@ def run_app(data_dir: Path, *, demo: bool = False) -> int:
             print(f"readq: details were written to {log}", file=sys.stderr)
         return 1
     if app.crash_log is not None:
-        print(f"readq: an unexpected error stopped readq; details in {app.crash_log}",
-              file=sys.stderr)
+        print(
+            f"readq: an unexpected error stopped readq; details in {app.crash_log}", file=sys.stderr
+        )
     return app.return_code or 0

@@ -43,8 +43,12 @@ class Orders:
 def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> dict[View, int]:
     """The header's tab counts, from the core's :func:`readq.views.counts`."""
     c = view_counts(entries, states)
-    return {View.INBOX: c["unread"], View.STARRED: c["starred"], View.READ: c["read"],
-            View.ALL: c["all"]}
+    return {
+        View.INBOX: c["unread"],
+        View.STARRED: c["starred"],
+        View.READ: c["read"],
+        View.ALL: c["all"],
+    }
 
 
 def next_sort(sort: str) -> str:
@@ -130,4 +134,3 @@ def web_links(entry: Entry) -> list[str]:
 def default_export_path(today: dt.date, home: Path | None = None) -> Path:
     base = home if home is not None else Path.home()
     return base / f"readq-starred-{today:%Y-%m-%d}.md"
-

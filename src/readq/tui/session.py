@@ -34,8 +34,9 @@ class Store:
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1,
-                                                           thread_name_prefix="readq-store")
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="readq-store"
+        )
         self.pending = 0
 
     def submit(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
@@ -114,8 +115,7 @@ class Session:
 
     # -- search index --------------------------------------------------------------------
 
-    def build_index(self, cancelled: Callable[[], bool],
-                    titles_done: Callable[[], None]) -> bool:
+    def build_index(self, cancelled: Callable[[], bool], titles_done: Callable[[], None]) -> bool:
         """Index the whole catalog (on a worker thread): titles first, then abstracts;
         True when it ran to the end."""
         lib = self.library
@@ -139,5 +139,6 @@ class Session:
         entries = list(entries)
         self.index.add(entries)
         # through add_abstracts: a large import is tokenised in the helper processes
-        self.index.add_abstracts({e.id: self.library.abstract(e.id) for e in entries},
-                                 complete=False)
+        self.index.add_abstracts(
+            {e.id: self.library.abstract(e.id) for e in entries}, complete=False
+        )

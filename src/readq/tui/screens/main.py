@@ -19,7 +19,6 @@ from textual.containers import Container
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from readq.errors import ReadqError
 from readq.models import DEFAULT_STATE, PaperState
 from readq.search.index import SearchResult
 from readq.tui.keymap import Command, bindings
@@ -115,8 +114,7 @@ class MainScreen(TriageActions, PaperActions):
     @property
     def _by_relevance(self) -> bool:
         result = self._filter_result
-        return self.filter_active and self._relevance and result is not None \
-            and bool(result.ranked)
+        return self.filter_active and self._relevance and result is not None and bool(result.ranked)
 
     def _update_header(self) -> None:
         header = self.query_one(ViewHeader)
@@ -133,8 +131,13 @@ class MainScreen(TriageActions, PaperActions):
         result = self._filter_result
         status.errors = tuple(result.errors) if result is not None else ()
         status.marked = len(self.paper_list.marked)
-        status.indexing = ("titles" if not self.titles_indexed
-                           else "abstracts" if not self.abstracts_indexed else "")
+        status.indexing = (
+            "titles"
+            if not self.titles_indexed
+            else "abstracts"
+            if not self.abstracts_indexed
+            else ""
+        )
 
     # -- views ---------------------------------------------------------------------------
 
@@ -232,15 +235,29 @@ class MainScreen(TriageActions, PaperActions):
         if self._base_set is None:
             self._base_set = set(self._base_rows)
         self._keep_after_filter = keep
-        self._run_filter(self.filter_generation, self.query_text.strip(), self._base_rows,
-                         self._base_set, self.session.library.states.copy(), self._relevance)
+        self._run_filter(
+            self.filter_generation,
+            self.query_text.strip(),
+            self._base_rows,
+            self._base_set,
+            self.session.library.states.copy(),
+            self._relevance,
+        )
         self.update_status()
 
-    @work(thread=True, exclusive=True, group="filter", exit_on_error=False,
-          description="filter")  # an explicit description: the default repr()s the
+    @work(
+        thread=True, exclusive=True, group="filter", exit_on_error=False, description="filter"
+    )  # an explicit description: the default repr()s the
     # arguments, 100,000 ids of them (50 ms per keystroke)
-    def _run_filter(self, gen: int, query: str, base: list[str], within: set[str],
-                    states: Mapping[str, PaperState], relevance: bool) -> None:
+    def _run_filter(
+        self,
+        gen: int,
+        query: str,
+        base: list[str],
+        within: set[str],
+        states: Mapping[str, PaperState],
+        relevance: bool,
+    ) -> None:
         def cancelled() -> bool:
             return gen != self.filter_generation
 
@@ -263,8 +280,12 @@ class MainScreen(TriageActions, PaperActions):
             return  # an older keystroke: never overwrite a newer result
         self.filter_pending = False
         self._filter_result = message.result
-        self.paper_list.set_rows(message.result.ids, keep=self._keep_after_filter,
-                                 query=message.query, spans=self.session.index.title_spans)
+        self.paper_list.set_rows(
+            message.result.ids,
+            keep=self._keep_after_filter,
+            query=message.query,
+            spans=self.session.index.title_spans,
+        )
         self.update_status()
         self._update_header()
 
@@ -339,9 +360,11 @@ class MainScreen(TriageActions, PaperActions):
         elif gone:
             self._base_rows = [i for i in self._base_rows if i not in gone]
             self._base_set = None
-            self.paper_list.set_rows([i for i in rows if i not in gone],
-                                     query=self.query_text.strip() if self.filter_active else "",
-                                     spans=self.session.index.title_spans)
+            self.paper_list.set_rows(
+                [i for i in rows if i not in gone],
+                query=self.query_text.strip() if self.filter_active else "",
+                spans=self.session.index.title_spans,
+            )
         else:
             self.paper_list.refresh_papers(ids)
         self._update_header()
@@ -357,25 +380,3 @@ class MainScreen(TriageActions, PaperActions):
         self.refresh_view()
         if entries:
             self.index_entries(entries)
-
-    # -- other processes -----------------------------------------------------------------
-
-    def poll_now(self) -> None:
-        if self.session.store.pending > 2:
-            return
-        self.run_worker(self._poll(), group="poll", exclusive=True, exit_on_error=False)
-
-    async def _poll(self) -> None:
-        session = self.session
-        try:
-            state_ids, catalog_ids = await session.store.call(session.library.poll)
-        except (ReadqError, OSError) as err:
-            message = str(err)
-            if message != self.last_error:
-                self.last_error = message
-                self.say(message, severity="error", timeout=8)
-            return
-        if catalog_ids:
-            self.catalog_changed(catalog_ids)
-        elif state_ids:
-            self.after_change(state_ids)

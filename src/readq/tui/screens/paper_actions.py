@@ -64,15 +64,17 @@ class PaperActions(QueueScreen):
             with self.app.suspend():
                 text = edit_text(current)
         except SuspendNotSupported:
-            self.say("This terminal cannot hand over to an editor; use n instead.",
-                     severity="error")
+            self.say(
+                "This terminal cannot hand over to an editor; use n instead.", severity="error"
+            )
             return None
         except ReadqError as err:
             self.say(str(err), severity="error", timeout=6)
             return None
         if text is None:
-            self.say("The editor exited with an error; the note was not changed.",
-                     severity="warning")
+            self.say(
+                "The editor exited with an error; the note was not changed.", severity="warning"
+            )
         return text
 
     # -- open / copy ---------------------------------------------------------------------
@@ -91,8 +93,7 @@ class PaperActions(QueueScreen):
             if url:
                 self._open_url(url)
 
-        self.app.push_screen(LinkPicker(self.session.library.entries[pid].title, links),
-                             chosen)
+        self.app.push_screen(LinkPicker(self.session.library.entries[pid].title, links), chosen)
 
     def _open_url(self, url: str) -> None:
         self.app.open_url(url)
@@ -128,15 +129,20 @@ class PaperActions(QueueScreen):
             return
         self.catalog_changed(report.new_ids + report.changed_ids)
         known = report.known + report.updated
-        self.say(f"Added {plural(report.new, 'new paper')}"
-                 + (f"; {known:,} already known" if known else "") + ".", timeout=4)
+        self.say(
+            f"Added {plural(report.new, 'new paper')}"
+            + (f"; {known:,} already known" if known else "")
+            + ".",
+            timeout=4,
+        )
 
     @work(thread=True, group="index-add", exit_on_error=False, description="index new")
     def index_entries(self, entries: list[Entry]) -> None:
         """Index papers new to the catalog, on a thread."""
         self.session.index_entries(entries)
-        self.post_message(IndexProgress(titles=True,
-                                        abstracts=self.session.index.abstracts_indexed))
+        self.post_message(
+            IndexProgress(titles=True, abstracts=self.session.index.abstracts_indexed)
+        )
 
     def action_export(self) -> None:
         from readq.tui.screens.export import ExportScreen
@@ -157,8 +163,9 @@ class PaperActions(QueueScreen):
         from readq.tui.export_job import export_starred
 
         try:
-            count = await self.session.store.call(export_starred, self.session.library, path,
-                                                  self.session.today())
+            count = await self.session.store.call(
+                export_starred, self.session.library, path, self.session.today()
+            )
         except (ReadqError, OSError) as err:
             message = str(err) if isinstance(err, ReadqError) else f"{err.strerror or err}"
             self.say(f"Export failed: {message}", severity="error", timeout=8)

@@ -79,10 +79,6 @@ class QueueScreen(Screen[None]):
         """Papers were added or changed in the catalog."""
         raise NotImplementedError
 
-    def poll_now(self) -> None:
-        """Pick up what other processes changed."""
-        raise NotImplementedError
-
     def update_status(self) -> None:
         raise NotImplementedError
 
@@ -96,16 +92,20 @@ class QueueScreen(Screen[None]):
         pid = self.paper_list.highlighted
         return [pid] if pid is not None else []
 
-    def apply(self, changes: Changes, label: str, *,
-              done: Callable[[Change], None] | None = None) -> concurrent.futures.Future[Change]:
+    def apply(
+        self, changes: Changes, label: str, *, done: Callable[[Change], None] | None = None
+    ) -> concurrent.futures.Future[Change]:
         """Save ``changes`` on the store thread; update the screen from what was saved."""
         fut = self.session.submit_update(changes, label)
-        self.run_worker(self._finish_change(fut, changes, done), group="save",
-                        exit_on_error=False)
+        self.run_worker(self._finish_change(fut, changes, done), group="save", exit_on_error=False)
         return fut
 
-    async def _finish_change(self, fut: concurrent.futures.Future[Change], changes: Changes,
-                             done: Callable[[Change], None] | None) -> None:
+    async def _finish_change(
+        self,
+        fut: concurrent.futures.Future[Change],
+        changes: Changes,
+        done: Callable[[Change], None] | None,
+    ) -> None:
         try:
             change = await asyncio.wrap_future(fut)
         except (ReadqError, OSError) as err:
@@ -124,3 +124,26 @@ class QueueScreen(Screen[None]):
         self.say(f"Not saved: {message}", title="Save failed", severity="error", timeout=8)
         self.poll_now()  # show what is on disk, nothing else
         self.refresh_view()
+
+    # -- other processes -----------------------------------------------------------------
+
+    def poll_now(self) -> None:
+        """Pick up what other processes changed (unless writes are queued up)."""
+        if self.session.store.pending > 2:
+            return
+        self.run_worker(self._poll(), group="poll", exclusive=True, exit_on_error=False)
+
+    async def _poll(self) -> None:
+        session = self.session
+        try:
+            state_ids, catalog_ids = await session.store.call(session.library.poll)
+        except (ReadqError, OSError) as err:
+            message = str(err)
+            if message != self.last_error:
+                self.last_error = message
+                self.say(message, severity="error", timeout=8)
+            return
+        if catalog_ids:
+            self.catalog_changed(catalog_ids)
+        elif state_ids:
+            self.after_change(state_ids)

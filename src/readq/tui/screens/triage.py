@@ -14,16 +14,25 @@ class TriageActions(QueueScreen):
     """The actions that change papers' states (bound in ``keymap``, scope "screen")."""
 
     def action_toggle_read(self) -> None:
-        if self._toggle("read", single=("read", "unread"), bulk=("mark read", "mark unread"),
-                        said=("marked read", "marked unread")):
+        if self._toggle(
+            "read",
+            single=("read", "unread"),
+            bulk=("mark read", "mark unread"),
+            said=("marked read", "marked unread"),
+        ):
             self.paper_list.action_cursor_down()
 
     def action_toggle_star(self) -> None:
-        self._toggle("starred", single=("star", "unstar"), bulk=("star", "unstar"),
-                     said=("starred", "unstarred"))
+        self._toggle(
+            "starred",
+            single=("star", "unstar"),
+            bulk=("star", "unstar"),
+            said=("starred", "unstarred"),
+        )
 
-    def _toggle(self, field: str, *, single: tuple[str, str], bulk: tuple[str, str],
-                said: tuple[str, str]) -> bool:
+    def _toggle(
+        self, field: str, *, single: tuple[str, str], bulk: tuple[str, str], said: tuple[str, str]
+    ) -> bool:
         """Toggle ``field`` on the marked papers (all set unless all already are), else
         on the highlighted one; True when it was the highlighted one. The pairs (set,
         cleared) name the change for undo, one paper or many, and the bulk message."""
@@ -35,8 +44,9 @@ class TriageActions(QueueScreen):
             value = not all(effective(i, field) for i in targets)
             self.apply({i: {field: value} for i in targets}, bulk[0 if value else 1])
             self.paper_list.set_marked(set())
-            self.say(f"{plural(len(targets), 'paper')} {said[0 if value else 1]} · u undoes",
-                     timeout=3)
+            self.say(
+                f"{plural(len(targets), 'paper')} {said[0 if value else 1]} · u undoes", timeout=3
+            )
             return False
         pid = targets[0]
         value = not effective(pid, field)
@@ -74,8 +84,11 @@ class TriageActions(QueueScreen):
             from readq.tui.screens.confirm import ConfirmScreen
 
             self.app.push_screen(
-                ConfirmScreen(f"Mark {plural(len(ids), 'paper')} {what} read?",
-                              "You can undo it with u.", yes="Mark read"),
+                ConfirmScreen(
+                    f"Mark {plural(len(ids), 'paper')} {what} read?",
+                    "You can undo it with u.",
+                    yes="Mark read",
+                ),
                 go,
             )
         else:
@@ -115,5 +128,8 @@ class TriageActions(QueueScreen):
         ids = change.ids
         self.refresh_view(keep=ids[0] if len(ids) == 1 else None)
         verb = "Undone" if undo else "Redone"
-        self.say(f"{verb}: {change.label or 'change'}"
-                 + (f" ({plural(len(ids), 'paper')})" if len(ids) > 1 else ""), timeout=2)
+        self.say(
+            f"{verb}: {change.label or 'change'}"
+            + (f" ({plural(len(ids), 'paper')})" if len(ids) > 1 else ""),
+            timeout=2,
+        )

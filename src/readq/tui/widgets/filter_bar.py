@@ -68,6 +68,9 @@ class FilterBar(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="/ filter: words, \"a phrase\", -word, is:starred",
-                          id="filter-input", select_on_focus=False)
+        yield FilterInput(
+            placeholder='/ filter: words, "a phrase", -word, is:starred',
+            id="filter-input",
+            select_on_focus=False,
+        )
         yield StatusLine("", id="filter-status")

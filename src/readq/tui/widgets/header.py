@@ -11,8 +11,9 @@ from readq.tui.queue import VIEWS
 from readq.views import View
 
 
-def header_text(width: int, view: View, counts: dict[View, int], sort_text: str,
-                demo: bool) -> Text:
+def header_text(
+    width: int, view: View, counts: dict[View, int], sort_text: str, demo: bool
+) -> Text:
     """The line for a terminal ``width`` columns wide (narrower: fewer decorations)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if width >= 80:

@@ -129,8 +129,9 @@ class PaperDetails(VerticalScroll, can_focus=True):
         if pid is not None and entry is not None and abstract is None:
             self._load_abstract(pid)
 
-    @work(thread=True, exclusive=True, group="abstract", exit_on_error=False,
-          description="abstract")
+    @work(
+        thread=True, exclusive=True, group="abstract", exit_on_error=False, description="abstract"
+    )
     def _load_abstract(self, pid: str) -> None:
         try:
             text = self._library.abstract(pid)
@@ -144,12 +145,21 @@ class PaperDetails(VerticalScroll, can_focus=True):
         if message.paper_id != self.paper_id:
             return
         lib = self._library
-        self.show(lib.entries.get(message.paper_id),
-                  lib.states.get(message.paper_id, DEFAULT_STATE), message.abstract,
-                  keep_scroll=True)
+        self.show(
+            lib.entries.get(message.paper_id),
+            lib.states.get(message.paper_id, DEFAULT_STATE),
+            message.abstract,
+            keep_scroll=True,
+        )
 
-    def show(self, entry: Entry | None, state: PaperState, abstract: str | None,
-             *, keep_scroll: bool = False) -> None:
+    def show(
+        self,
+        entry: Entry | None,
+        state: PaperState,
+        abstract: str | None,
+        *,
+        keep_scroll: bool = False,
+    ) -> None:
         self.query_one("#details-body", Static).update(details_text(entry, state, abstract))
         if not keep_scroll:
             self.scroll_home(animate=False)

@@ -118,8 +118,14 @@ class PaperList(ScrollView, can_focus=True):
             return self._rows[self.cursor]
         return None
 
-    def set_rows(self, rows: list[str], *, keep: str | None = None, query: str = "",
-                 spans: SpanFinder | None = None) -> None:
+    def set_rows(
+        self,
+        rows: list[str],
+        *,
+        keep: str | None = None,
+        query: str = "",
+        spans: SpanFinder | None = None,
+    ) -> None:
         """Show ``rows``; the cursor stays on ``keep`` (default: the current paper) when
         it is still there, else on the same position."""
         keep = keep if keep is not None else self.highlighted
@@ -265,8 +271,16 @@ class PaperList(ScrollView, can_focus=True):
             style = self._styles[name] = self.get_component_rich_style(name, partial=True)
         return style
 
-    def _build_row(self, pid: str, entry: Entry | None, state: PaperState, marked: bool,
-                   cursor: bool, focused: bool, width: int) -> Strip:
+    def _build_row(
+        self,
+        pid: str,
+        entry: Entry | None,
+        state: PaperState,
+        marked: bool,
+        cursor: bool,
+        focused: bool,
+        width: int,
+    ) -> Strip:
         """One row as segments, built by hand: ~35 rows are rebuilt on every filter
         keystroke (the highlights change), and going through ``rich.text.Text`` cost
         most of a keystroke's time at 100k papers."""
@@ -290,8 +304,9 @@ class PaperList(ScrollView, can_focus=True):
             segments += self._title_segments(title, spans, room, row_style)
         return Strip(segments).crop_extend(0, width, row_style).apply_style(self.rich_style)
 
-    def _row_head(self, entry: Entry | None, state: PaperState, marked: bool, width: int,
-                  row_style: Style) -> list[Segment]:
+    def _row_head(
+        self, entry: Entry | None, state: PaperState, marked: bool, width: int, row_style: Style
+    ) -> list[Segment]:
         """The glyphs (mark, unread, star, note), the date and upvotes, the gap."""
         style = self._style
         head = [
@@ -311,8 +326,9 @@ class PaperList(ScrollView, can_focus=True):
         head.append(Segment("  ", row_style))
         return head
 
-    def _title_segments(self, title: str, spans: list[tuple[int, int]], room: int,
-                        row_style: Style) -> list[Segment]:
+    def _title_segments(
+        self, title: str, spans: list[tuple[int, int]], room: int, row_style: Style
+    ) -> list[Segment]:
         """The title cut to ``room`` cells (with an ellipsis), its matches highlighted."""
         shown, ellipsis = title, ""
         if cell_len(title) > room:

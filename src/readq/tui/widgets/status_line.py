@@ -9,8 +9,16 @@ from textual.widgets import Static
 from readq.text import plural
 
 
-def status_text(*, shown: int, total: int, filtering: bool, pending: bool,
-                errors: tuple[str, ...], marked: int, indexing: str) -> Text:
+def status_text(
+    *,
+    shown: int,
+    total: int,
+    filtering: bool,
+    pending: bool,
+    errors: tuple[str, ...],
+    marked: int,
+    indexing: str,
+) -> Text:
     parts: list[tuple[str, str]] = []
     if filtering:
         if pending:
@@ -24,8 +32,9 @@ def status_text(*, shown: int, total: int, filtering: bool, pending: bool,
     if marked:
         parts.append((f"{marked:,} marked", "bold green"))
     if indexing:
-        parts.append(("indexing…" if indexing == "titles" else f"indexing {indexing}…",
-                      "dim italic"))
+        parts.append(
+            ("indexing…" if indexing == "titles" else f"indexing {indexing}…", "dim italic")
+        )
     text = Text(no_wrap=True, overflow="ellipsis")
     for i, (part, style) in enumerate(parts):
         if i:
@@ -50,9 +59,15 @@ class StatusLine(Static):
     """What is still being indexed: ``"titles"``, ``"abstracts"``, or nothing."""
 
     def _paint(self) -> None:
-        text = status_text(shown=self.shown, total=self.total, filtering=self.filtering,
-                           pending=self.pending, errors=self.errors, marked=self.marked,
-                           indexing=self.indexing)
+        text = status_text(
+            shown=self.shown,
+            total=self.total,
+            filtering=self.filtering,
+            pending=self.pending,
+            errors=self.errors,
+            marked=self.marked,
+            indexing=self.indexing,
+        )
         # Fixed width, so no relayout of the screen per keystroke.
         self.update(text, layout=False)
 
