@@ -34,8 +34,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GEN = Path("/work/shared/tools/gen_papers.py")
 DOC = ROOT / "docs" / "performance.md"
-QUERIES = ["diffusion", "lora adapters", "transformer", "retrieval augmented", "robot policy",
-           "speech", "graph neural", "quantization"]
+QUERIES = [
+    "diffusion",
+    "lora adapters",
+    "transformer",
+    "retrieval augmented",
+    "robot policy",
+    "speech",
+    "graph neural",
+    "quantization",
+]
 TARGETS = {"first_paint": 2.0, "keystroke_median": 0.050, "star": 0.020, "rss_mb": 600}
 
 
@@ -50,8 +58,9 @@ def build_library(n: int) -> Path:
     folder.mkdir(parents=True)
     listing = folder / "papers.txt"
     with listing.open("wb") as out:
-        subprocess.run([sys.executable, str(GEN), "-n", str(n), "--seed", "1"], stdout=out,
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(GEN), "-n", str(n), "--seed", "1"], stdout=out, check=True
+        )
     from readq.library import Library
     from readq.listing import parse_file
 
@@ -59,13 +68,15 @@ def build_library(n: int) -> Path:
     result = parse_file(listing)
     lib = Library.open(folder / "data")
     lib.import_papers(result.papers)
-    print(f"built a {len(lib.entries):,}-paper library in {time.perf_counter() - t:.1f} s",
-          file=sys.stderr)
+    print(
+        f"built a {len(lib.entries):,}-paper library in {time.perf_counter() - t:.1f} s",
+        file=sys.stderr,
+    )
     done.write_text("ok")
     return folder / "data"
 
 
-CHILD = r'''
+CHILD = r"""
 import time, sys, os, json
 T_PROCESS = float(sys.argv[2])
 import asyncio, resource, statistics
@@ -137,27 +148,27 @@ async def main():
         out["papers"] = len(lib.entries)
         screen = app.screen_stack[0]
         t = time.perf_counter()
-        await wait_until(lambda: screen._abstracts_indexed, timeout=600)
+        await wait_until(lambda: screen.abstracts_indexed, timeout=600)
         out["index_complete"] = time.perf_counter() - t
         # keystroke -> repaint
         lat = []
         await pilot.press("slash")
         for q in QUERIES:
             for ch in q:
-                gen_before = screen._filter_gen
+                gen_before = screen.filter_generation
                 paints.clear()
                 applied.clear()
                 t0 = time.perf_counter()
                 await pilot.press("space" if ch == " " else ch)
-                if screen._filter_gen == gen_before:  # space only: same query
+                if screen.filter_generation == gen_before:  # space only: same query
                     continue
-                await wait_until(lambda: not screen._filter_pending and applied)
+                await wait_until(lambda: not screen.filter_pending and applied)
                 at = applied[-1]
                 await wait_until(lambda: any(p >= at for p in paints), timeout=5)
                 lat.append(min(p for p in paints if p >= at) - t0)
             for _ in q:
                 await pilot.press("backspace")
-            await wait_until(lambda: not screen._filter_pending)
+            await wait_until(lambda: not screen.filter_pending)
         out["keystrokes"] = lat
         await pilot.press("escape")
         # star toggle -> saved and repainted
@@ -191,14 +202,17 @@ async def main():
     print("RESULT " + json.dumps(out))
 
 asyncio.run(main())
-'''
+"""
 
 
 def run_child(data: Path) -> dict:
     t = time.time()
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(data), repr(t), json.dumps(QUERIES)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -261,7 +275,7 @@ def report(runs: list[dict]) -> str:
         f"The search index is built in a background thread after the first paint: titles "
         f"first, then abstracts, tokenised in helper processes (one per core) so the UI "
         f"process stays free to repaint; it was complete {index:.1f} s after the first paint "
-        f"(the filter works on titles meanwhile and says \"indexing abstracts…\"). "
+        f'(the filter works on titles meanwhile and says "indexing abstracts…"). '
         f"Keystrokes were measured with the index complete. Over the whole run the list "
         f"built {max(r['rows_built'] for r in runs):,} rows: only rows on screen are ever "
         f"rendered.",
@@ -283,8 +297,7 @@ def write_docs(text: str) -> None:
     pattern = re.compile(r"(<!-- tui:begin -->\n).*?(\n<!-- tui:end -->)", re.S)
     if not pattern.search(doc):
         raise SystemExit(f"{DOC} has no <!-- tui:begin --> / <!-- tui:end --> markers")
-    DOC.write_text(pattern.sub(lambda m: m.group(1) + text + m.group(2), doc),
-                   encoding="utf-8")
+    DOC.write_text(pattern.sub(lambda m: m.group(1) + text + m.group(2), doc), encoding="utf-8")
 
 
 def main() -> int:
@@ -297,10 +310,12 @@ def main() -> int:
     runs = []
     for i in range(args.runs):
         r = run_child(data)
-        print(f"run {i + 1}: first paint {r['first_paint']:.2f} s, keystroke median "
-              f"{ms(statistics.median(r['keystrokes']))}, star median "
-              f"{ms(statistics.median(r['stars']))}, rss {r['rss_mb']:.0f} MB",
-              file=sys.stderr)
+        print(
+            f"run {i + 1}: first paint {r['first_paint']:.2f} s, keystroke median "
+            f"{ms(statistics.median(r['keystrokes']))}, star median "
+            f"{ms(statistics.median(r['stars']))}, rss {r['rss_mb']:.0f} MB",
+            file=sys.stderr,
+        )
         runs.append(r)
     text = report(runs)
     print(text)

@@ -41,8 +41,13 @@ def open_library(data_dir: Path) -> Callable[[], Library]:
 def make_app(open_library: Callable[[], Library], home: Path) -> Callable[..., ReadqApp]:
     """``make_app(papers, states={id: {field: value}}, sample=False)``."""
 
-    def factory(papers: Iterable[Paper] = (), *, sample: bool = False,
-                states: dict[str, dict[str, Any]] | None = None, **kwargs: Any) -> ReadqApp:
+    def factory(
+        papers: Iterable[Paper] = (),
+        *,
+        sample: bool = False,
+        states: dict[str, dict[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> ReadqApp:
         lib = open_library()
         if sample:
             from readq import listing

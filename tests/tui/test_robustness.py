@@ -44,8 +44,10 @@ def screen_text(app) -> str:
 
 
 async def test_hostile_titles_render_literally_and_trigger_nothing(make_app, tmp_path):
-    papers = [paper(t, day=20 - i, abstract=f"Abstract [bold]{i}[/] [@click=app.quit]x[/]")
-              for i, t in enumerate(HOSTILE)]
+    papers = [
+        paper(t, day=20 - i, abstract=f"Abstract [bold]{i}[/] [@click=app.quit]x[/]")
+        for i, t in enumerate(HOSTILE)
+    ]
     app = make_app(papers, states={papers[0].id: {"note": "[@click=app.quit]note[/]"}})
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -117,9 +119,11 @@ async def test_dialogs_fit_a_60x15_terminal(make_app):
         await pilot.press("a")
         await settle(pilot)
         screen_region = app.screen.region
-        for widget in (app.screen.query_one("#add-preview", Static),
-                       app.screen.query_one("#add", Button),
-                       app.screen.query_one("#cancel", Button)):
+        for widget in (
+            app.screen.query_one("#add-preview", Static),
+            app.screen.query_one("#add", Button),
+            app.screen.query_one("#cancel", Button),
+        ):
             assert widget.region.height >= 1
             assert screen_region.contains_region(widget.region), widget
         await pilot.press("escape", "n")
@@ -137,11 +141,14 @@ async def test_starts_in_a_1x1_terminal(make_app):
         assert app.is_running
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(width=st.integers(1, 300), height=st.integers(1, 100),
-       keys=st.lists(st.sampled_from(["j", "k", "G", "g", "enter", "escape", "tab", "s"]),
-                     max_size=5))
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    width=st.integers(1, 300),
+    height=st.integers(1, 100),
+    keys=st.lists(st.sampled_from(["j", "k", "G", "g", "enter", "escape", "tab", "s"]), max_size=5),
+)
 async def test_any_size_with_a_few_keys(make_app, width, height, keys):
     app = make_app(numbered_papers(8))
     async with app.run_test(size=(width, height)) as pilot:
@@ -160,9 +167,13 @@ def synthetic_entries(n: int) -> dict[str, Entry]:
     entries = {}
     for i in range(n):
         pid = f"{i:016x}"
-        entries[pid] = Entry(pid, f"Synthetic paper number {i} about topic {i % 97}",
-                             authors=3, published=(base - dt.timedelta(days=i % 900)).isoformat(),
-                             upvotes=i % 500)
+        entries[pid] = Entry(
+            pid,
+            f"Synthetic paper number {i} about topic {i % 97}",
+            authors=3,
+            published=(base - dt.timedelta(days=i % 900)).isoformat(),
+            upvotes=i % 500,
+        )
     return entries
 
 
@@ -214,8 +225,13 @@ async def test_100k_library_end_to_end_is_responsive(data_dir, home):
     lib = Library.open(data_dir)
     topics = ["diffusion", "speech", "graphs", "robots", "agents"]
     lib.import_papers(
-        Paper(ids.paper_id(f"Paper {i} on {topics[i % 5]}"), f"Paper {i} on {topics[i % 5]}",
-              "", published=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", upvotes=i % 300)
+        Paper(
+            ids.paper_id(f"Paper {i} on {topics[i % 5]}"),
+            f"Paper {i} on {topics[i % 5]}",
+            "",
+            published=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            upvotes=i % 300,
+        )
         for i in range(100_000)
     )
     app = ReadqApp(lib, poll_interval=0, today=lambda: TODAY, home=home)

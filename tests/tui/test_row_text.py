@@ -12,17 +12,20 @@ from readq.tui.queue import short_date
 TODAY = dt.date(2026, 11, 20)
 
 
-@pytest.mark.parametrize(("published", "shown"), [
-    ("2026-11-18", "Nov 18"),
-    ("2026-06-01", "Jun 01"),   # within six months: month and day
-    ("2026-05-01", "2026"),     # older: the year, so last year's May is not "May 01"
-    ("2025-11-18", "2025"),
-    ("2019-02-03", "2019"),
-    ("2026-12-24", "Dec 24"),   # a little in the future (time zones, pre-prints)
-    (None, ""),
-    ("2026-13-40", ""),         # garbage never raises
-    ("2026", ""),
-])
+@pytest.mark.parametrize(
+    ("published", "shown"),
+    [
+        ("2026-11-18", "Nov 18"),
+        ("2026-06-01", "Jun 01"),  # within six months: month and day
+        ("2026-05-01", "2026"),  # older: the year, so last year's May is not "May 01"
+        ("2025-11-18", "2025"),
+        ("2019-02-03", "2019"),
+        ("2026-12-24", "Dec 24"),  # a little in the future (time zones, pre-prints)
+        (None, ""),
+        ("2026-13-40", ""),  # garbage never raises
+        ("2026", ""),
+    ],
+)
 def test_short_date(published: str | None, shown: str) -> None:
     assert short_date(published, TODAY) == shown
 
@@ -109,7 +112,6 @@ async def test_a_query_longer_than_the_filter_box_scrolls_to_the_cursor(make_app
         await settle(pilot)
         assert box.scroll_x == 0
         assert "diffusion" in box.render_line(0).text
-
 
 
 async def test_deleting_the_end_of_a_long_query_scrolls_back(make_app) -> None:

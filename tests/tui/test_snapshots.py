@@ -13,9 +13,14 @@ SIZE = (100, 30)
 
 def _sample_app(make_app):
     papers = numbered_papers(3)
-    app = make_app(papers, sample=True,
-                   states={papers[0].id: {"starred": True, "note": "Worth a read."},
-                           papers[1].id: {"read": True}})
+    app = make_app(
+        papers,
+        sample=True,
+        states={
+            papers[0].id: {"starred": True, "note": "Worth a read."},
+            papers[1].id: {"read": True},
+        },
+    )
     return app
 
 

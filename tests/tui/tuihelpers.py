@@ -8,6 +8,7 @@ from typing import Any
 
 from readq import ids
 from readq.models import Paper
+from readq.tui.screens.main import MainScreen
 
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.timezone.utc)
@@ -18,17 +19,39 @@ def clock() -> dt.datetime:
     return NOW
 
 
-def paper(title: str, *, abstract: str = "", day: int = 1, month: int = 11,
-          upvotes: int | None = 5, links: tuple[str, ...] = ()) -> Paper:
+def paper(
+    title: str,
+    *,
+    abstract: str = "",
+    day: int = 1,
+    month: int = 11,
+    upvotes: int | None = 5,
+    links: tuple[str, ...] = (),
+) -> Paper:
     abstract = abstract or f"An abstract about {title.lower()}."
     return Paper(
-        id=ids.paper_id(title, abstract), title=title, abstract=abstract, authors=3,
-        published=f"2026-{month:02d}-{day:02d}", upvotes=upvotes, links=links,
+        id=ids.paper_id(title, abstract),
+        title=title,
+        abstract=abstract,
+        authors=3,
+        published=f"2026-{month:02d}-{day:02d}",
+        upvotes=upvotes,
+        links=links,
     )
 
 
-TOPICS = ["diffusion", "transformers", "retrieval", "robotics", "speech", "graphs",
-          "agents", "vision", "alignment", "quantization"]
+TOPICS = [
+    "diffusion",
+    "transformers",
+    "retrieval",
+    "robotics",
+    "speech",
+    "graphs",
+    "agents",
+    "vision",
+    "alignment",
+    "quantization",
+]
 
 
 def numbered_papers(n: int) -> list[Paper]:
@@ -42,7 +65,6 @@ def numbered_papers(n: int) -> list[Paper]:
     return out
 
 
-
 async def settle(pilot: Any) -> None:
     """Let background work (filter, saves, index) land and the screen repaint."""
     app = pilot.app
@@ -52,3 +74,34 @@ async def settle(pilot: Any) -> None:
         while app.store.pending:
             await pilot.pause(0.01)
     await pilot.pause()
+
+
+# -- reading the main screen -------------------------------------------------------------
+
+SIZE = (100, 30)
+
+
+def screen_of(app: Any) -> MainScreen:
+    """The main screen (at the bottom of the stack, whatever dialog is open)."""
+    screen = app.screen_stack[0]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def titles(app: Any) -> list[str]:
+    """The titles in the list, top to bottom."""
+    lib = app.library
+    return [lib.entries[i].title for i in screen_of(app).paper_list.rows]
+
+
+def header(app: Any) -> str:
+    return str(screen_of(app).query_one("#header").content)
+
+
+def status(app: Any) -> str:
+    return str(screen_of(app).query_one("#filter-status").content)
+
+
+def current(app: Any) -> str | None:
+    """The highlighted paper's id."""
+    return screen_of(app).paper_list.highlighted

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import contextlib
 import datetime as dt
 import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from readq.crashlog import write_crash_log
@@ -22,39 +23,13 @@ from readq.search.index import SearchIndex
 from readq.tui.commands import ReadqCommands
 from readq.tui.keymap import bindings
 from readq.tui.queue import History
+from readq.tui.screens.help import HelpScreen
+from readq.tui.screens.main import MainScreen
+from readq.tui.screens.note_editor import NoteEditor
+from readq.tui.session import Session, Store
 from readq.tui.typeahead import deliver
 
-T = TypeVar("T")
-
-
-class Store:
-    """Runs every library operation on one background thread, in submission order.
-
-    One thread means the writes reach the store in the order the keys were pressed, and
-    the library's in-memory maps are only ever changed by that thread.
-    """
-
-    def __init__(self, library: Library) -> None:
-        self.library = library
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1,
-                                                           thread_name_prefix="readq-store")
-        self.pending = 0
-
-    def submit(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
-        self.pending += 1
-        fut = self._pool.submit(fn, *args)
-        fut.add_done_callback(self._done)
-        return fut
-
-    def _done(self, _fut: object) -> None:
-        self.pending -= 1
-
-    async def call(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.wrap_future(self.submit(fn, *args))
-
-    def shutdown(self) -> None:
-        """Wait for the writes already queued (quitting never drops a change)."""
-        self._pool.shutdown(wait=True)
+__all__ = ["ReadqApp", "run_app", "write_crash_log"]
 
 
 class ReadqApp(App[int]):
@@ -63,7 +38,7 @@ class ReadqApp(App[int]):
     CSS_PATH = "readq.tcss"
     TITLE = "readq"
     COMMANDS = App.COMMANDS | {ReadqCommands}
-    BINDINGS = bindings("app")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
     ENABLE_COMMAND_PALETTE = True
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-roomy")]  # see readq.tcss
 
@@ -77,23 +52,34 @@ class ReadqApp(App[int]):
         home: Path | None = None,
     ) -> None:
         super().__init__()
-        self.library = library
-        self.store = Store(library)
-        self.index = SearchIndex()
-        self.history = History()
-        self.demo = demo
-        self.today = today
-        self.poll_interval = poll_interval
-        self.home = home
+        self.session = Session(
+            library, today=today, home=home, demo=demo, poll_interval=poll_interval
+        )
         self._signals: list[int] = []
         self.crash_log: Path | None = None
         if demo:
             self.sub_title = "demo library (your own library is untouched)"
 
-    def get_default_screen(self) -> Screen[Any]:
-        from readq.tui.screens.main import MainScreen
+    # The session's parts, for scripts and tests that drive the app.
 
-        return MainScreen()
+    @property
+    def library(self) -> Library:
+        return self.session.library
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def index(self) -> SearchIndex:
+        return self.session.index
+
+    @property
+    def history(self) -> History:
+        return self.session.history
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(self.session)
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -117,19 +103,15 @@ class ReadqApp(App[int]):
         self.exit(return_code=128 + sig)
 
     def save_note_draft(self) -> None:
-        from readq.tui.screens.note_editor import NoteEditor
-
         for screen in self.screen_stack:
             if isinstance(screen, NoteEditor) and screen.changed:
-                try:
-                    self.store.submit(self.library.set_note, screen.paper_id,
-                                      screen.text).result(timeout=10)
-                except Exception:  # noqa: BLE001 - leaving anyway; the crash log is for bugs
-                    pass
+                # leaving anyway; the crash log is for bugs
+                with contextlib.suppress(Exception):
+                    self.store.submit(self.library.set_note, screen.paper_id, screen.text).result(
+                        timeout=10
+                    )
 
     def action_help(self) -> None:
-        from readq.tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -167,6 +149,7 @@ def run_app(data_dir: Path, *, demo: bool = False) -> int:
             print(f"readq: details were written to {log}", file=sys.stderr)
         return 1
     if app.crash_log is not None:
-        print(f"readq: an unexpected error stopped readq; details in {app.crash_log}",
-              file=sys.stderr)
+        print(
+            f"readq: an unexpected error stopped readq; details in {app.crash_log}", file=sys.stderr
+        )
     return app.return_code or 0

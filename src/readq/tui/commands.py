@@ -4,26 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from readq.tui.keymap import Command, palette_commands
 
-if TYPE_CHECKING:
-    from readq.tui.screens.main import MainScreen
+
+@runtime_checkable
+class PaletteHost(Protocol):
+    """A screen that runs the reading-queue commands (the main screen)."""
+
+    @property
+    def starred_count(self) -> int: ...
+
+    @property
+    def undo_label(self) -> str: ...
+
+    async def run_command(self, cmd: Command) -> None:
+        """Run ``cmd`` on the node of its scope (the app, the screen, the list)."""
+        ...
 
 
 class ReadqCommands(Provider):
     """Yields the reading-queue actions; only on the main screen."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        from readq.tui.screens.main import MainScreen
-
         screen = self.screen
-        if not isinstance(screen, MainScreen):
+        if not isinstance(screen, PaletteHost):
             return []
-        out = []
+        out: list[tuple[str, Callable[[], object], str]] = []
         for cmd in palette_commands():
             title = cmd.title
             if cmd.action == "export":
@@ -33,7 +43,7 @@ class ReadqCommands(Provider):
             help_text = cmd.help[:1].upper() + cmd.help[1:]
             if cmd.keys:
                 help_text += f" ({cmd.key_display})"
-            out.append((title, partial(_run, screen, cmd), help_text))
+            out.append((title, partial(screen.run_command, cmd), help_text))
         return out
 
     async def discover(self) -> Hits:
@@ -46,8 +56,3 @@ class ReadqCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
-
-
-async def _run(screen: MainScreen, cmd: Command) -> None:
-    node = {"app": screen.app, "list": screen.paper_list}.get(cmd.scope, screen)
-    await node.run_action(cmd.action)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal["app", "screen", "list"]
 
@@ -42,9 +42,15 @@ class Command:
 
     def binding(self) -> Binding:
         first = self.keys.split(",")[0]
-        return Binding(self.keys, self.action, self.label, show=self.footer,
-                       key_display=_KEY_NAMES.get(first), tooltip=self.help,
-                       id=None if "(" in self.action else self.action.replace("_", "-"))
+        return Binding(
+            self.keys,
+            self.action,
+            self.label,
+            show=self.footer,
+            key_display=_KEY_NAMES.get(first),
+            tooltip=self.help,
+            id=None if "(" in self.action else self.action.replace("_", "-"),
+        )
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -55,8 +61,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("page_up", "pageup", "Page up", "", "one page up", "Move", "list"),
     Command("first", "g,home", "First", "First paper", "first paper", "Move", "list"),
     Command("last", "G,end", "Last", "Last paper", "last paper", "Move", "list"),
-    Command("details", "enter", "Details", "Show / focus details",
-            "focus the detail pane (again, or escape: back to the list)", "Move"),
+    Command(
+        "details",
+        "enter",
+        "Details",
+        "Show / focus details",
+        "focus the detail pane (again, or escape: back to the list)",
+        "Move",
+    ),
     Command("back", "escape", "Back", "", "back to the list", "Move"),
     # Views
     Command("view('inbox')", "1", "Inbox", "View: Inbox", "Inbox: unread papers", "Views"),
@@ -64,57 +76,145 @@ COMMANDS: tuple[Command, ...] = (
     Command("view('read')", "3", "Read", "View: Read", "Read: papers you have read", "Views"),
     Command("view('all')", "4", "All", "View: All", "All: every paper", "Views"),
     Command("next_view", "tab", "Next view", "Next view", "next view", "Views"),
-    Command("previous_view", "shift+tab", "Previous view", "Previous view", "previous view",
-            "Views"),
-    Command("cycle_sort", "S", "Sort", "Cycle sort order",
-            "cycle the sort: date, upvotes, title, added", "Views"),
-    Command("focus_filter", "slash", "Filter", "Filter the view",
-            "filter the current view as you type (enter or ↓: back to the list; "
-            "escape: clear)", "Views", footer=True),
-    Command("clear_filter", "", "Clear filter", "Clear the filter",
-            "show the whole view again", "Views"),
+    Command(
+        "previous_view", "shift+tab", "Previous view", "Previous view", "previous view", "Views"
+    ),
+    Command(
+        "cycle_sort",
+        "S",
+        "Sort",
+        "Cycle sort order",
+        "cycle the sort: date, upvotes, title, added",
+        "Views",
+    ),
+    Command(
+        "focus_filter",
+        "slash",
+        "Filter",
+        "Filter the view",
+        "filter the current view as you type (enter or ↓: back to the list; escape: clear)",
+        "Views",
+        footer=True,
+    ),
+    Command(
+        "clear_filter", "", "Clear filter", "Clear the filter", "show the whole view again", "Views"
+    ),
     # Triage
-    Command("toggle_read", "r", "Read", "Toggle read",
-            "toggle read and move to the next paper", "Triage", footer=True),
+    Command(
+        "toggle_read",
+        "r",
+        "Read",
+        "Toggle read",
+        "toggle read and move to the next paper",
+        "Triage",
+        footer=True,
+    ),
     Command("toggle_star", "s", "Star", "Toggle star", "toggle star", "Triage", footer=True),
-    Command("edit_note", "n", "Note", "Edit note",
-            "edit the note (ctrl+s saves, escape cancels)", "Triage", footer=True),
-    Command("edit_note_external", "N", "Note in $EDITOR", "Edit note in $EDITOR",
-            "edit the note in $VISUAL / $EDITOR", "Triage"),
-    Command("toggle_mark", "space", "Mark", "Mark / unmark for a bulk action",
-            "mark / unmark for a bulk action", "Triage"),
+    Command(
+        "edit_note",
+        "n",
+        "Note",
+        "Edit note",
+        "edit the note (ctrl+s saves, escape cancels)",
+        "Triage",
+        footer=True,
+    ),
+    Command(
+        "edit_note_external",
+        "N",
+        "Note in $EDITOR",
+        "Edit note in $EDITOR",
+        "edit the note in $VISUAL / $EDITOR",
+        "Triage",
+    ),
+    Command(
+        "toggle_mark",
+        "space",
+        "Mark",
+        "Mark / unmark for a bulk action",
+        "mark / unmark for a bulk action",
+        "Triage",
+    ),
     Command("clear_marks", "", "Clear marks", "Clear marks", "unmark every paper", "Triage"),
-    Command("mark_all_read", "A", "All read", "Mark all in view read",
-            "mark every paper in the view (as filtered) read", "Triage"),
-    Command("undo", "u", "Undo", "Undo", "undo the last change (again: the one before)",
-            "Triage", footer=True),
+    Command(
+        "mark_all_read",
+        "A",
+        "All read",
+        "Mark all in view read",
+        "mark every paper in the view (as filtered) read",
+        "Triage",
+    ),
+    Command(
+        "undo",
+        "u",
+        "Undo",
+        "Undo",
+        "undo the last change (again: the one before)",
+        "Triage",
+        footer=True,
+    ),
     Command("redo", "ctrl+r", "Redo", "Redo", "redo", "Triage"),
     # Papers
-    Command("open_paper", "o", "Open", "Open in browser",
-            "open in the browser (Hugging Face search, or a link from the abstract)",
-            "Papers"),
-    Command("copy_paper", "y", "Copy", "Copy title and link", "copy the title and link",
-            "Papers"),
-    Command("add_papers", "a", "Add", "Add papers",
-            "add papers: paste a copied page or type a file path", "Papers", footer=True),
-    Command("export", "e", "Export", "Export starred papers",
-            "export starred papers to Markdown", "Papers", footer=True),
+    Command(
+        "open_paper",
+        "o",
+        "Open",
+        "Open in browser",
+        "open in the browser (Hugging Face search, or a link from the abstract)",
+        "Papers",
+    ),
+    Command("copy_paper", "y", "Copy", "Copy title and link", "copy the title and link", "Papers"),
+    Command(
+        "add_papers",
+        "a",
+        "Add",
+        "Add papers",
+        "add papers: paste a copied page or type a file path",
+        "Papers",
+        footer=True,
+    ),
+    Command(
+        "export",
+        "e",
+        "Export",
+        "Export starred papers",
+        "export starred papers to Markdown",
+        "Papers",
+        footer=True,
+    ),
     # App
-    Command("command_palette", "ctrl+p", "Palette", "",
-            "command palette: every action by name", "App", "app"),
-    Command("quit", "q", "Quit", "Quit", "quit (every change is already saved)", "App", "app",
-            footer=True),
-    Command("help", "question_mark", "Help", "Help", "this help (every key)", "App", "app",
-            footer=True),
+    Command(
+        "command_palette",
+        "ctrl+p",
+        "Palette",
+        "",
+        "command palette: every action by name",
+        "App",
+        "app",
+    ),
+    Command(
+        "quit",
+        "q",
+        "Quit",
+        "Quit",
+        "quit (every change is already saved)",
+        "App",
+        "app",
+        footer=True,
+    ),
+    Command(
+        "help", "question_mark", "Help", "Help", "this help (every key)", "App", "app", footer=True
+    ),
 )
 
 _BUILT_IN = {"command_palette"}  # Textual binds it itself (App.COMMAND_PALETTE_BINDING)
 
 
-def bindings(scope: Scope) -> list[Binding]:
+def bindings(scope: Scope) -> list[BindingType]:
     """The key bindings of one scope, in table order."""
-    return [c.binding() for c in COMMANDS
-            if c.scope == scope and c.keys and c.action not in _BUILT_IN]
+    return [
+        c.binding() for c in COMMANDS if c.scope == scope and c.keys and c.action not in _BUILT_IN
+    ]
 
 
 def palette_commands() -> list[Command]:

@@ -7,11 +7,11 @@ screens only wire it to the terminal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from readq.library import Change
-from readq.models import DEFAULT_STATE, Entry, PaperState
+from readq.models import Entry, PaperState
 from readq.text import strip_controls
 from readq.views import SORT_LABELS, SORTS, View, sorted_ids
 from readq.views import counts as view_counts
@@ -43,8 +43,12 @@ class Orders:
 def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> dict[View, int]:
     """The header's tab counts, from the core's :func:`readq.views.counts`."""
     c = view_counts(entries, states)
-    return {View.INBOX: c["unread"], View.STARRED: c["starred"], View.READ: c["read"],
-            View.ALL: c["all"]}
+    return {
+        View.INBOX: c["unread"],
+        View.STARRED: c["starred"],
+        View.READ: c["read"],
+        View.ALL: c["all"],
+    }
 
 
 def next_sort(sort: str) -> str:
@@ -73,14 +77,6 @@ class History:
         self.undo.append(change)
         del self.undo[: -self.limit]
         self.redo.clear()
-
-
-# -- bulk targets ------------------------------------------------------------------------
-
-
-def toggle_target(ids: Iterable[str], states: Mapping[str, PaperState], field: str) -> bool:
-    """The value a toggle sets on a group: on, unless every paper already has it on."""
-    return not all(getattr(states.get(i, DEFAULT_STATE), field) for i in ids)
 
 
 # -- formatting --------------------------------------------------------------------------
@@ -120,10 +116,6 @@ def upvotes_text(upvotes: int | None) -> str:
     return str(upvotes)
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
-
-
 def display_text(text: str) -> str:
     """A single line fit for the terminal: no control characters, no newlines."""
     return strip_controls(text)
@@ -142,4 +134,3 @@ def web_links(entry: Entry) -> list[str]:
 def default_export_path(today: dt.date, home: Path | None = None) -> Path:
     base = home if home is not None else Path.home()
     return base / f"readq-starred-{today:%Y-%m-%d}.md"
-

@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Static, TextArea
 
 from readq.errors import ReadqError
 from readq.models import Entry, Paper
-from readq.tui.queue import plural
+from readq.text import plural
 
 
 @dataclass
@@ -92,13 +93,18 @@ class AddPapersScreen(ModalScreen[list[Paper] | None]):
         self.entries = entries
         self.preview: Preview | None = None
         self._gen = 0
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-dialog", classes="dialog"):
             yield Static(Text("Add papers", style="bold"), classes="dialog-title")
-            yield Static(Text("Paste a whole copied Hugging Face papers page here, or type "
-                              "the path of a file that holds one."), classes="dialog-subtitle")
+            yield Static(
+                Text(
+                    "Paste a whole copied Hugging Face papers page here, or type "
+                    "the path of a file that holds one."
+                ),
+                classes="dialog-subtitle",
+            )
             yield TextArea("", id="add-text", soft_wrap=True)
             yield Static(Text("Nothing to add yet.", style="dim"), id="add-preview")
             with Horizontal(classes="dialog-buttons"):
@@ -128,8 +134,7 @@ class AddPapersScreen(ModalScreen[list[Paper] | None]):
         self.query_one(TextArea).insert(text)
         return True
 
-    @work(thread=True, exclusive=True, group="parse", exit_on_error=False,
-          description="parse")
+    @work(thread=True, exclusive=True, group="parse", exit_on_error=False, description="parse")
     def _parse(self, gen: int, text: str) -> None:
         self.post_message(self.Parsed(gen, preview(text, self.entries)))
 
@@ -144,8 +149,11 @@ class AddPapersScreen(ModalScreen[list[Paper] | None]):
         self.query_one("#add", Button).disabled = not ok
 
     def action_add(self) -> None:
-        if self.preview is not None and self.preview.papers and \
-                not self.query_one("#add", Button).disabled:
+        if (
+            self.preview is not None
+            and self.preview.papers
+            and not self.query_one("#add", Button).disabled
+        ):
             self.dismiss(self.preview.papers)
 
     def action_cancel(self) -> None:

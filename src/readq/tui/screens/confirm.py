@@ -16,8 +16,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", show=False),
     ]
 
-    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes",
-                 no: str = "Cancel") -> None:
+    def __init__(
+        self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "Cancel"
+    ) -> None:
         super().__init__()
         self.question = question
         self.detail = detail

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from readq.tui.queue import plural
+from readq.text import plural
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -28,8 +28,10 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Static(Text(f"Export {plural(self.count, 'starred paper')} to Markdown",
-                              style="bold"), classes="dialog-title")
+            yield Static(
+                Text(f"Export {plural(self.count, 'starred paper')} to Markdown", style="bold"),
+                classes="dialog-title",
+            )
             yield Static(Text("Write to this file:"), classes="dialog-subtitle")
             yield Input(str(self.default), id="export-path")
             yield Static(Text(""), id="export-warning")
@@ -69,8 +71,9 @@ class ExportScreen(ModalScreen[Path | None]):
             return
         if path.exists() and self._confirm_overwrite != path:
             self._confirm_overwrite = path
-            warning.update(Text("That file exists: press enter again to replace it.",
-                                style="bold yellow"))
+            warning.update(
+                Text("That file exists: press enter again to replace it.", style="bold yellow")
+            )
             return
         self.dismiss(path)
 

@@ -39,12 +39,16 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Static(Text("readq keys", style="bold"), classes="dialog-title")
             yield Static(keys_table(), id="help-keys")
-            yield Static(Text(
-                "\nFilter syntax: words match titles, abstracts and organisations (typos "
-                "forgiven); \"a phrase\"; -word excludes; is:starred, is:read, has:note.\n"
-                "Bulk actions (r, s) apply to marked papers when any are marked.\n"
-                "Every change is saved at once; changes made by another readq show up "
-                "within a few seconds.", style="dim"))
+            yield Static(
+                Text(
+                    "\nFilter syntax: words match titles, abstracts and organisations (typos "
+                    'forgiven); "a phrase"; -word excludes; is:starred, is:read, has:note.\n'
+                    "Bulk actions (r, s) apply to marked papers when any are marked.\n"
+                    "Every change is saved at once; changes made by another readq show up "
+                    "within a few seconds.",
+                    style="dim",
+                )
+            )
             yield Static(Text.assemble(("escape", "bold"), " close"), classes="dialog-hint")
 
     def action_close(self) -> None:

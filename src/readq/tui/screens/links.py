@@ -24,13 +24,16 @@ class LinkPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="links-dialog", classes="dialog"):
             yield Static(Text("Open in the browser", style="bold"), classes="dialog-title")
-            yield Static(Text(display_text(self.paper_title), style="italic"),
-                         classes="dialog-subtitle")
+            yield Static(
+                Text(display_text(self.paper_title), style="italic"), classes="dialog-subtitle"
+            )
             options = [Option(Text.assemble(("Hugging Face search  ", "bold"), self.links[0]))]
             options += [Option(Text(link)) for link in self.links[1:]]
             yield OptionList(*options, id="links")
-            yield Static(Text.assemble(("enter", "bold"), " open   ", ("escape", "bold"),
-                                       " cancel"), classes="dialog-hint")
+            yield Static(
+                Text.assemble(("enter", "bold"), " open   ", ("escape", "bold"), " cancel"),
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -29,11 +29,16 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
             yield Static(Text("Note", style="bold"), classes="dialog-title")
-            yield Static(Text(display_text(self.paper_title), style="italic"),
-                         id="note-paper", classes="dialog-subtitle")
+            yield Static(
+                Text(display_text(self.paper_title), style="italic"),
+                id="note-paper",
+                classes="dialog-subtitle",
+            )
             yield TextArea(self.initial, id="note-text", soft_wrap=True, tab_behavior="indent")
-            yield Static(Text.assemble(("ctrl+s", "bold"), " save   ", ("escape", "bold"),
-                                       " cancel"), classes="dialog-hint")
+            yield Static(
+                Text.assemble(("ctrl+s", "bold"), " save   ", ("escape", "bold"), " cancel"),
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
-from textual.widgets import Input, Static
+from textual.widgets import Input
+
+from readq.tui.widgets.status_line import StatusLine
 
 
 class FilterInput(Input):
@@ -32,12 +33,6 @@ class FilterInput(Input):
         # (ctrl+k, delete) shrinks the value, so the scroll must not point past its end
         self.scroll_x = self.validate_scroll_x(self.scroll_x)
 
-    HELP = (
-        "## Filter\n\nType to filter the current view as you type. Words match titles, "
-        "abstracts and organisations, with typos forgiven. `enter` or `down`: back to the "
-        "list, keeping the filter; `escape`: clear it."
-    )
-
     class Done(Message):
         """Back to the list (``clear``: the filter was dropped)."""
 
@@ -54,6 +49,8 @@ class FilterInput(Input):
 
 
 class FilterBar(Horizontal):
+    """The query input and, beside it, the status line."""
+
     DEFAULT_CSS = """
     FilterBar {
         height: 1;
@@ -71,17 +68,9 @@ class FilterBar(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="/ filter: words, \"a phrase\", -word, is:starred",
-                          id="filter-input", select_on_focus=False)
-        yield Static("", id="filter-status")
-
-    @property
-    def input(self) -> FilterInput:
-        return self.query_one(FilterInput)
-
-    def set_status(self, text: Text | str) -> None:
-        text = text if isinstance(text, Text) else Text(text)
-        text.no_wrap = True
-        text.overflow = "ellipsis"
-        # Fixed width, so no relayout of the screen per keystroke.
-        self.query_one("#filter-status", Static).update(text, layout=False)
+        yield FilterInput(
+            placeholder='/ filter: words, "a phrase", -word, is:starred',
+            id="filter-input",
+            select_on_focus=False,
+        )
+        yield StatusLine("", id="filter-status")

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -63,9 +65,7 @@ class PaperList(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS = bindings("list")
-
-    HELP = "## Paper list\n\nOne row per paper: unread dot, star, note, date, upvotes, title."
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list")
 
     cursor: reactive[int] = reactive(0, repaint=False, always_update=True)
 
@@ -118,8 +118,14 @@ class PaperList(ScrollView, can_focus=True):
             return self._rows[self.cursor]
         return None
 
-    def set_rows(self, rows: list[str], *, keep: str | None = None, query: str = "",
-                 spans: SpanFinder | None = None) -> None:
+    def set_rows(
+        self,
+        rows: list[str],
+        *,
+        keep: str | None = None,
+        query: str = "",
+        spans: SpanFinder | None = None,
+    ) -> None:
         """Show ``rows``; the cursor stays on ``keep`` (default: the current paper) when
         it is still there, else on the same position."""
         keep = keep if keep is not None else self.highlighted
@@ -157,10 +163,6 @@ class PaperList(ScrollView, can_focus=True):
 
     def set_marked(self, marked: set[str]) -> None:
         self._marked = marked
-        self.refresh()
-
-    def clear_cache(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     # -- cursor --------------------------------------------------------------------------
@@ -269,8 +271,16 @@ class PaperList(ScrollView, can_focus=True):
             style = self._styles[name] = self.get_component_rich_style(name, partial=True)
         return style
 
-    def _build_row(self, pid: str, entry: Entry | None, state: PaperState, marked: bool,
-                   cursor: bool, focused: bool, width: int) -> Strip:
+    def _build_row(
+        self,
+        pid: str,
+        entry: Entry | None,
+        state: PaperState,
+        marked: bool,
+        cursor: bool,
+        focused: bool,
+        width: int,
+    ) -> Strip:
         """One row as segments, built by hand: ~35 rows are rebuilt on every filter
         keystroke (the highlights change), and going through ``rich.text.Text`` cost
         most of a keystroke's time at 100k papers."""
@@ -283,6 +293,21 @@ class PaperList(ScrollView, can_focus=True):
             row_style += self._style(
                 "paper-list--cursor" if focused else "paper-list--cursor-blurred"
             )
+        segments = self._row_head(entry, state, marked, width, row_style)
+        used = sum(len(seg.text) for seg in segments)
+        title = display_text(entry.title) if entry is not None else f"(missing paper {pid})"
+        spans: list[tuple[int, int]] = []
+        if self._query and self._spans is not None and entry is not None:
+            spans = self._spans(self._query, title)
+        room = width - used
+        if room > 0:
+            segments += self._title_segments(title, spans, room, row_style)
+        return Strip(segments).crop_extend(0, width, row_style).apply_style(self.rich_style)
+
+    def _row_head(
+        self, entry: Entry | None, state: PaperState, marked: bool, width: int, row_style: Style
+    ) -> list[Segment]:
+        """The glyphs (mark, unread, star, note), the date and upvotes, the gap."""
         style = self._style
         head = [
             Segment("▌" if marked else " ", row_style + style("paper-list--mark-glyph")),
@@ -290,7 +315,6 @@ class PaperList(ScrollView, can_focus=True):
             Segment("★" if state.starred else " ", row_style + style("paper-list--starred")),
             Segment("✎" if state.note else " ", row_style + style("paper-list--note")),
         ]
-        used = 4
         if width >= 40 and entry is not None:
             if width >= 72:
                 date = (entry.published or "")[:10].ljust(10)
@@ -299,33 +323,28 @@ class PaperList(ScrollView, can_focus=True):
             votes = upvotes_text(entry.upvotes)
             meta = "  " + date + (f" ▲{votes}" if votes else "").rjust(6)
             head.append(Segment(meta, row_style + style("paper-list--meta")))
-            used += len(meta)
         head.append(Segment("  ", row_style))
-        used += 2
-        title = display_text(entry.title) if entry is not None else f"(missing paper {pid})"
-        spans: list[tuple[int, int]] = []
-        if self._query and self._spans is not None and entry is not None:
-            spans = self._spans(self._query, title)
-        room = width - used
-        segments = head
-        if room > 0:
-            shown, ellipsis = title, ""
-            if cell_len(title) > room:
-                shown, ellipsis = set_cell_size(title, room - 1), "…"
-            match = row_style + style("paper-list--match")
-            at = 0
-            for s, e in spans:
-                s, e = min(s, len(shown)), min(e, len(shown))
-                if s > at:
-                    segments.append(Segment(shown[at:s], row_style))
-                if e > s:
-                    segments.append(Segment(shown[s:e], match))
-                at = max(at, e)
-            if at < len(shown):
-                segments.append(Segment(shown[at:], row_style))
-            if ellipsis:
-                segments.append(Segment(ellipsis, row_style))
-        return Strip(segments).crop_extend(0, width, row_style).apply_style(self.rich_style)
+        return head
 
-    def region_of(self, index: int) -> Region:
-        return Region(0, index, self.scrollable_content_region.width, 1)
+    def _title_segments(
+        self, title: str, spans: list[tuple[int, int]], room: int, row_style: Style
+    ) -> list[Segment]:
+        """The title cut to ``room`` cells (with an ellipsis), its matches highlighted."""
+        shown, ellipsis = title, ""
+        if cell_len(title) > room:
+            shown, ellipsis = set_cell_size(title, room - 1), "…"
+        match = row_style + self._style("paper-list--match")
+        segments: list[Segment] = []
+        at = 0
+        for start, end in spans:
+            s, e = min(start, len(shown)), min(end, len(shown))
+            if s > at:
+                segments.append(Segment(shown[at:s], row_style))
+            if e > s:
+                segments.append(Segment(shown[s:e], match))
+            at = max(at, e)
+        if at < len(shown):
+            segments.append(Segment(shown[at:], row_style))
+        if ellipsis:
+            segments.append(Segment(ellipsis, row_style))
+        return segments

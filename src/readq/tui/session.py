@@ -1,0 +1,144 @@
+"""What the reading queue's screens work with: the library, the store thread that writes
+to it, the search index and the undo history.
+
+The app creates one :class:`Session` and hands it to the main screen; screens and
+widgets get everything from it and never import the app. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import gc
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from readq.export import hf_search_url
+from readq.library import Change, Library
+from readq.models import DEFAULT_STATE, Entry
+from readq.search.index import SearchIndex
+from readq.tui.queue import History, web_links
+
+T = TypeVar("T")
+
+
+class Store:
+    """Runs every library operation on one background thread, in submission order.
+
+    One thread means the writes reach the store in the order the keys were pressed, and
+    the library's in-memory maps are only ever changed by that thread.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="readq-store"
+        )
+        self.pending = 0
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+        self.pending += 1
+        fut = self._pool.submit(fn, *args)
+        fut.add_done_callback(self._done)
+        return fut
+
+    def _done(self, _fut: object) -> None:
+        self.pending -= 1
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.wrap_future(self.submit(fn, *args))
+
+    def shutdown(self) -> None:
+        """Wait for the writes already queued (quitting never drops a change)."""
+        self._pool.shutdown(wait=True)
+
+
+Changes = Mapping[str, Mapping[str, Any]]
+"""``{paper id: {field: value}}``, as :meth:`Library.update` takes them."""
+
+
+@dataclass(eq=False)
+class Session:
+    """One run of the reading queue over one library."""
+
+    library: Library
+    today: Callable[[], dt.date] = dt.date.today
+    home: Path | None = None
+    demo: bool = False
+    poll_interval: float = 2.0
+    store: Store = field(init=False)
+    index: SearchIndex = field(init=False, default_factory=SearchIndex)
+    history: History = field(init=False, default_factory=History)
+    _unsaved: dict[tuple[str, str], Any] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.store = Store(self.library)
+
+    # -- writes --------------------------------------------------------------------------
+
+    def effective(self, pid: str, name: str) -> Any:
+        """A field of a paper's state as the user last set it (saved or still on its
+        way to the store)."""
+        key = (pid, name)
+        if key in self._unsaved:
+            return self._unsaved[key]
+        return getattr(self.library.states.get(pid, DEFAULT_STATE), name)
+
+    def submit_update(self, changes: Changes, label: str) -> concurrent.futures.Future[Change]:
+        """Queue ``changes`` on the store thread; until :meth:`settled`, they are what
+        :meth:`effective` answers."""
+        for pid, fields in changes.items():
+            for name, value in fields.items():
+                self._unsaved[(pid, name)] = value
+        return self.store.submit(self.library.update, changes, label)
+
+    def settled(self, changes: Changes) -> None:
+        """``changes`` were saved (or failed): the library answers for them again."""
+        for pid, fields in changes.items():
+            for name, value in fields.items():
+                if self._unsaved.get((pid, name)) == value:
+                    del self._unsaved[(pid, name)]
+
+    @property
+    def undo_label(self) -> str:
+        return self.history.undo[-1].label if self.history.undo else ""
+
+    # -- papers --------------------------------------------------------------------------
+
+    def links(self, pid: str) -> list[str]:
+        """Where ``o`` can go: the Hugging Face search first, then the paper's own links."""
+        entry = self.library.entries[pid]
+        return [hf_search_url(entry.title), *web_links(entry)]
+
+    # -- search index --------------------------------------------------------------------
+
+    def build_index(self, cancelled: Callable[[], bool], titles_done: Callable[[], None]) -> bool:
+        """Index the whole catalog (on a worker thread): titles first, then abstracts;
+        True when it ran to the end."""
+        lib = self.library
+        index = self.index
+        index.add(list(lib.entries.values()))
+        index.prepare()
+        gc.freeze()
+        titles_done()
+        abstracts = lib.abstracts()
+        index.add_abstracts(abstracts, cancelled=cancelled)
+        del abstracts
+        index.prepare()
+        # Millions of long-lived objects (catalog, abstracts, index): keep the cyclic
+        # collector from rescanning them on every full collection (~100 ms pauses that
+        # land in the middle of keystrokes).
+        gc.freeze()
+        return not cancelled()
+
+    def index_entries(self, entries: Iterable[Entry]) -> None:
+        """Add newly imported papers to the index (on a worker thread)."""
+        entries = list(entries)
+        self.index.add(entries)
+        # through add_abstracts: a large import is tokenised in the helper processes
+        self.index.add_abstracts(
+            {e.id: self.library.abstract(e.id) for e in entries}, complete=False
+        )
