@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
 import os
 import re
 import sys
@@ -25,6 +24,15 @@ import platformdirs
 from readq.errors import EX_DATAERR, ReadqError
 from readq.paths import APP_NAME
 from readq.storage.fsutil import atomic_write_bytes
+from readq.tomledit import (
+    dumps,
+    edit_keys_table,
+    edit_top_level,
+    parses_to,
+    toml_key,
+    toml_string,
+    toml_value,
+)
 from readq.views import SORTS, View
 
 if sys.version_info >= (3, 11):
@@ -170,7 +178,7 @@ def settings_from_dict(
 
 
 def _fmt(value: object) -> str:
-    return "not set" if value is None else _toml_value(value)
+    return "not set" if value is None else toml_value(value)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -228,122 +236,6 @@ def load_settings(
     return settings_from_dict(found[0], str(path), sorts=sorts)
 
 
-# --- writing ----------------------------------------------------------------------------
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f"}
-_ESCAPES["\r"] = "\\r"
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else toml_string(key)
-
-
-def _toml_float(value: float) -> str:
-    if math.isnan(value):
-        return "nan"
-    return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
-
-
-def _toml_value(value: object) -> str:
-    """One TOML value; enough for readq's settings and whatever else a user keeps there."""
-    text: str | None = None
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, str):
-        text = toml_string(value)
-    elif isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, float):
-        text = _toml_float(value)
-    elif isinstance(value, list):
-        text = "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    elif isinstance(value, dict):
-        items = ", ".join(f"{toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        text = "{" + items + "}"
-    elif hasattr(value, "isoformat"):  # TOML dates and times
-        text = str(value.isoformat())
-    if text is None:
-        raise ConfigError(f"cannot write a value of type {type(value).__name__} to TOML")
-    return text
-
-
-def dumps(data: Mapping[str, Any]) -> str:
-    """TOML text for ``data``: plain keys first, then one ``[table]`` per dict."""
-    lines = [f"{toml_key(k)} = {_toml_value(v)}" for k, v in data.items() if not _is_table(v)]
-    for name, table in data.items():
-        if _is_table(table):
-            lines += ["", f"[{toml_key(name)}]"]
-            lines += [f"{toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
-    return "\n".join(lines).lstrip("\n") + "\n"
-
-
-def _is_table(value: object) -> bool:
-    return isinstance(value, dict)
-
-
-_HEADER = re.compile(r"^\s*\[")
-
-
-def _first_header(lines: list[str]) -> int:
-    return next((i for i, line in enumerate(lines) if _HEADER.match(line)), len(lines))
-
-
-def _edit_top_level(text: str, key: str, value: object) -> str:
-    """Change (or add, or remove when None) one top-level ``key = ...`` line in place."""
-    lines = text.splitlines(keepends=True)
-    end = _first_header(lines)
-    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
-    new = None if value is None else f"{key} = {_toml_value(value)}\n"
-    for i in range(end):
-        if pattern.match(lines[i]):
-            lines[i : i + 1] = [] if new is None else [new]
-            return "".join(lines)
-    if new is None:
-        return text
-    at = end
-    while at > 0 and not lines[at - 1].strip():  # keep the blank line before a table
-        at -= 1
-    if at and not lines[at - 1].endswith("\n"):
-        lines[at - 1] += "\n"
-    lines.insert(at, new)
-    return "".join(lines)
-
-
-def _edit_keys_table(text: str, keys: Mapping[str, str]) -> str:
-    """Replace the body of the ``[keys]`` table (added at the end if there is none)."""
-    lines = text.splitlines(keepends=True)
-    body = [f"{toml_key(k)} = {toml_string(v)}\n" for k, v in keys.items()]
-    start = next((i for i, ln in enumerate(lines) if re.match(r"^\s*\[\s*keys\s*\]", ln)), None)
-    if start is None:
-        if not keys:
-            return text
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        sep = ["\n"] if lines else []
-        return "".join([*lines, *sep, "[keys]\n", *body])
-    stop = start + 1 + _first_header(lines[start + 1 :])
-    keep = stop
-    while keep > start + 1 and not lines[keep - 1].strip():  # keep blank lines before next
-        keep -= 1
-    tail_comments = [ln for ln in lines[start + 1 : keep] if ln.lstrip().startswith("#")]
-    lines[start + 1 : keep] = tail_comments + body
-    return "".join(lines)
-
-
 def _clean_value(key: str, value: object, sorts: Collection[str] | None) -> object:
     """Validate a value the app wants to save; a bad one is a bug, so ValueError."""
     if key == "keys":
@@ -386,22 +278,15 @@ def save_setting(
     else:
         expected[key] = clean
     if key == "keys" and isinstance(clean, dict):
-        new_text = _edit_keys_table(old_text, clean)
+        new_text = edit_keys_table(old_text, clean)
     else:
-        new_text = _edit_top_level(old_text, key, clean)
-    if not _parses_to(new_text, expected):
+        new_text = edit_top_level(old_text, key, clean)
+    if not parses_to(new_text, expected):
         new_text = dumps(expected)  # the in-place edit misread an unusual layout
     try:
         atomic_write_bytes(target, new_text.encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot write {target}: {exc.strerror or exc}") from None
-
-
-def _parses_to(text: str, expected: Mapping[str, Any]) -> bool:
-    try:
-        return bool(tomllib.loads(text) == expected)
-    except tomllib.TOMLDecodeError:
-        return False
 
 
 # --- showing ----------------------------------------------------------------------------
@@ -426,7 +311,7 @@ def describe(settings: Settings, path: Path, problems: Collection[str] = ()) -> 
         if value is None:
             lines.append(f"# {name} is not set")
         else:
-            lines.append(f"{name} = {_toml_value(value)}{note}")
+            lines.append(f"{name} = {toml_value(value)}{note}")
     lines += ["", "[keys]"]
     if not settings.keys:
         lines.append("# none changed: the built-in keys are in use")

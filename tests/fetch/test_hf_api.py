@@ -9,13 +9,13 @@ import pytest
 
 from readq.errors import EX_DATAERR, InputError
 from readq.ids import paper_id
+from readq.listing import parse_text
 from readq.listing.hf_api import (
     ApiFormatError,
     ApiPaper,
     looks_like_api_response,
     parse_daily_papers,
 )
-from readq.listing import parse_text
 
 API_DATA = Path(__file__).resolve().parent.parent / "data" / "api"
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "readq" / "sample.txt"
