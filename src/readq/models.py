@@ -20,6 +20,12 @@ class Paper:
     published: str | None = None  # ISO date, YYYY-MM-DD
     upvotes: int | None = None
     links: tuple[str, ...] = ()
+    # From the Hugging Face API (``readq fetch``); a pasted listing has none of them.
+    arxiv_id: str | None = None
+    author_names: tuple[str, ...] = ()
+    github: str | None = None
+    project_page: str | None = None
+    comments: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         """The exact field set of ``readq parse --json``."""
@@ -52,6 +58,12 @@ class Entry:
     links: tuple[str, ...] = ()
     first_seen: str = ""  # ISO timestamp (UTC) of the first import that had it
     last_seen: str = ""  # ISO timestamp (UTC) of the latest import that had it
+    # From the Hugging Face API (``readq fetch``); a pasted listing has none of them.
+    arxiv_id: str | None = None
+    author_names: tuple[str, ...] = ()
+    github: str | None = None
+    project_page: str | None = None
+    comments: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

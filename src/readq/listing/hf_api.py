@@ -79,6 +79,11 @@ class ApiPaper:
             published=self.published,
             upvotes=self.upvotes,
             links=links,
+            arxiv_id=self.arxiv_id,
+            author_names=self.authors,
+            github=self.github,
+            project_page=self.project_page,
+            comments=self.comments,
         )
 
 
