@@ -3,13 +3,15 @@ papers, export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
 from textual.app import SuspendNotSupported
 
+from readq.drafts import DraftWriter, load_draft
 from readq.errors import ReadqError
-from readq.library import ImportReport
+from readq.library import Change, ImportReport
 from readq.models import Entry, Paper
 from readq.text import plural
 from readq.tui.messages import IndexProgress
@@ -22,27 +24,96 @@ class PaperActions(QueueScreen):
 
     # -- notes ---------------------------------------------------------------------------
 
-    def _note_saved(self, _change: object) -> None:
-        self.say("Note saved.", timeout=2)
+    @property
+    def drafts(self) -> DraftWriter:
+        """Where unsaved note text is kept (one writer per screen, made on first use)."""
+        writer: DraftWriter | None = getattr(self, "_drafts", None)
+        if writer is None:
+            writer = self._drafts = DraftWriter(self.session.library.store.root)
+        return writer
+
+    @property
+    def leaving(self) -> bool:
+        """The app is exiting: open nothing more (see ``ReadqApp.push_screen``)."""
+        return bool(getattr(self.app, "_exit", False))
+
+    def save_note(self, pid: str, text: str, expected: str) -> None:
+        """Save a note as a compare-and-set against ``expected`` (the note the edit
+        started from); the draft goes once it is saved, and stays if it is not."""
+
+        def done(change: Change) -> None:
+            self.drafts.delete(pid)
+            if change.conflict:
+                self.say("Note saved; another change to it was kept below.", timeout=6)
+            else:
+                self.say("Note saved.", timeout=2)
+
+        changes = {pid: {"note": text}}
+        fut = self.session.submit_update(changes, "note", expected={pid: expected})
+        self.run_worker(self._finish_change(fut, changes, done), group="save", exit_on_error=False)
+
+    def with_draft(self, pid: str, edit: Callable[[str, str], None]) -> None:
+        """Call ``edit(text, base)``: the note, or the draft kept for it if the user
+        restores it (a dialog offers it: restore / discard)."""
+        current = self.session.effective(pid, "note")
+        try:
+            draft = load_draft(self.drafts.data_dir, pid)
+        except OSError:
+            draft = None
+        if draft is None or draft.text == current:
+            edit(current, current)
+            return
+        from readq.tui.screens.confirm import ChoiceScreen
+
+        def answered(choice: str | None) -> None:
+            if choice == "restore":
+                edit(draft.text, current if draft.base is None else draft.base)
+            elif choice == "discard":
+                self.drafts.delete(pid)
+                edit(current, current)
+
+        first = next((line for line in draft.text.splitlines() if line.strip()), "(empty)")
+        self.app.push_screen(
+            ChoiceScreen(
+                "An unsaved draft of this note was kept",
+                f"From {draft.when}: {display_text(first)[:70]}",
+                [
+                    ("r", "Restore", "restore"),
+                    ("d", "Discard", "discard"),
+                    ("escape", "Cancel", ""),
+                ],
+                default="restore",
+            ),
+            answered,
+        )
 
     def action_edit_note(self) -> None:
         pid = self.paper_list.highlighted
-        if pid is None:
+        if pid is None or self.leaving:
             return
         from readq.tui.screens.note_editor import NoteEditor
 
-        entry = self.session.library.entries[pid]
-        current = self.session.effective(pid, "note")
+        title = self.session.library.entries[pid].title
 
-        def saved(text: str | None) -> None:
-            if text is not None and text != current:
-                self.apply({pid: {"note": text}}, "note", done=self._note_saved)
+        def edit(text: str, base: str) -> None:
+            current = self.session.effective(pid, "note")
 
-        self.app.push_screen(NoteEditor(pid, entry.title, current), saved)
+            def saved(result: str | None) -> None:
+                if result is None:
+                    return
+                if result == base and base == current:
+                    self.drafts.delete(pid)
+                    return
+                self.save_note(pid, result, base)
+
+            editor = NoteEditor(pid, title, current, text=text, base=base, drafts=self.drafts)
+            self.app.push_screen(editor, saved)
+
+        self.with_draft(pid, edit)
 
     def action_edit_note_external(self) -> None:
         pid = self.paper_list.highlighted
-        if pid is None:
+        if pid is None or self.leaving:
             return
         from readq.editor import editor_command
 
@@ -51,18 +122,26 @@ class PaperActions(QueueScreen):
         except ReadqError as err:
             self.say(str(err), severity="error", timeout=6)
             return
-        current = self.session.effective(pid, "note")
-        text = self._edit_outside(current)
-        if text is not None and text.rstrip("\n") != current:
-            self.apply({pid: {"note": text}}, "note", done=self._note_saved)
 
-    def _edit_outside(self, current: str) -> str | None:
+        def edit(text: str, base: str) -> None:
+            current = self.session.effective(pid, "note")
+            result = self._edit_outside(pid, text, base)
+            if result is None:
+                return
+            if result == base and base == current:
+                self.drafts.delete(pid)
+                return
+            self.save_note(pid, result, base)
+
+        self.with_draft(pid, edit)
+
+    def _edit_outside(self, pid: str, text: str, base: str) -> str | None:
         """The note as the editor left it; None (and said why) when it failed."""
-        from readq.editor import edit_text
+        from readq.editor import edit_note
 
         try:
             with self.app.suspend():
-                text = edit_text(current)
+                result = edit_note(self.drafts.data_dir, pid, text, base)
         except SuspendNotSupported:
             self.say(
                 "This terminal cannot hand over to an editor; use n instead.", severity="error"
@@ -71,11 +150,17 @@ class PaperActions(QueueScreen):
         except ReadqError as err:
             self.say(str(err), severity="error", timeout=6)
             return None
-        if text is None:
+        except OSError as err:
+            self.say(f"Cannot edit the note: {err.strerror or err}", severity="error", timeout=6)
+            return None
+        if result is None:
             self.say(
-                "The editor exited with an error; the note was not changed.", severity="warning"
+                "The editor exited with an error; the note was not changed "
+                "(what it wrote is kept: N offers it back).",
+                severity="warning",
+                timeout=6,
             )
-        return text
+        return result
 
     # -- open / copy ---------------------------------------------------------------------
 
