@@ -1,5 +1,5 @@
-"""Actions on one paper or the library from the main screen: notes, open, copy, add
-papers, export."""
+"""Actions on one paper or the library from the main screen: notes, add papers, fetch
+today's papers, export (open and copy: :mod:`~readq.tui.screens.outside`)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from readq.models import Entry, Paper
 from readq.text import plural
 from readq.tui.messages import IndexProgress
 from readq.tui.queue import default_export_path, display_text
-from readq.tui.screens.queue_screen import QueueScreen
+from readq.tui.screens.outside import OutsideActions
 
 
-class PaperActions(QueueScreen):
+class PaperActions(OutsideActions):
     """The actions that open dialogs or other programs (bound in ``keymap``)."""
 
     # -- notes ---------------------------------------------------------------------------
@@ -161,38 +161,6 @@ class PaperActions(QueueScreen):
                 timeout=6,
             )
         return result
-
-    # -- open / copy ---------------------------------------------------------------------
-
-    def action_open_paper(self) -> None:
-        pid = self.paper_list.highlighted
-        if pid is None:
-            return
-        links = self.session.links(pid)
-        if len(links) == 1:
-            self._open_url(links[0])
-            return
-        from readq.tui.screens.links import LinkPicker
-
-        def chosen(url: str | None) -> None:
-            if url:
-                self._open_url(url)
-
-        self.app.push_screen(LinkPicker(self.session.library.entries[pid].title, links), chosen)
-
-    def _open_url(self, url: str) -> None:
-        self.app.open_url(url)
-        self.say(f"Opening {url}", timeout=3)
-
-    def action_copy_paper(self) -> None:
-        pid = self.paper_list.highlighted
-        if pid is None:
-            return
-        entry = self.session.library.entries[pid]
-        links = self.session.links(pid)
-        link = links[1] if len(links) > 1 else links[0]
-        self.app.copy_to_clipboard(f"{display_text(entry.title)}\n{link}")
-        self.say("Copied the title and link.", timeout=2)
 
     # -- add / export --------------------------------------------------------------------
 
