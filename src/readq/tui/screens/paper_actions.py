@@ -3,6 +3,7 @@ today's papers, export (open and copy: :mod:`~readq.tui.screens.outside`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from readq.text import plural
 from readq.tui.messages import IndexProgress
 from readq.tui.queue import default_export_path, display_text
 from readq.tui.screens.outside import OutsideActions
+from readq.tui.widgets.status_line import StatusLine
 
 
 class PaperActions(OutsideActions):
@@ -174,19 +176,77 @@ class PaperActions(OutsideActions):
         self.app.push_screen(AddPapersScreen(self.session.library.entries), added)
 
     async def _import(self, papers: list[Paper]) -> None:
-        lib = self.session.library
-        try:
-            report: ImportReport = await self.session.store.call(lib.import_papers, papers)
-        except (ReadqError, OSError) as err:
-            self.save_failed(err)
+        report = await self.import_papers(papers)
+        if report is None:
             return
-        self.catalog_changed(report.new_ids + report.changed_ids)
         known = report.known + report.updated
         self.say(
             f"Added {plural(report.new, 'new paper')}"
             + (f"; {known:,} already known" if known else "")
             + ".",
             timeout=4,
+        )
+
+    async def import_papers(self, papers: list[Paper]) -> ImportReport | None:
+        """Import on the store thread (undo-free: the catalog has no undo), then show
+        and index the new papers; None (and said why) when it failed."""
+        lib = self.session.library
+        try:
+            report: ImportReport = await self.session.store.call(lib.import_papers, papers)
+        except (ReadqError, OSError) as err:
+            self.save_failed(err)
+            return None
+        self.catalog_changed(report.new_ids + report.changed_ids)
+        return report
+
+    # -- fetch today's papers ------------------------------------------------------------
+
+    def action_fetch_today(self) -> None:
+        if self.leaving:
+            return
+        if any(w.group == "fetch" and w.is_running for w in self.workers):
+            self.say("Already fetching today's papers…", timeout=2)
+            return
+        self.query_one(StatusLine).activity = "fetching today's papers…"
+        self._fetch_day(self.session.today())
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
+    def _fetch_day(self, day: dt.date) -> None:
+        """Download and parse one day of ``/api/daily_papers`` (network: on a thread)."""
+        from readq.fetching import fetch_day
+        from readq.listing.hf_api import parse_daily_papers
+
+        try:
+            data = fetch_day(day)
+            result = parse_daily_papers(data, source=f"the listing of {day}")
+            papers = [p.to_paper() for p in result.papers]
+        except ReadqError as err:  # FetchError, ApiFormatError, a bad HF_ENDPOINT
+            self.app.call_from_thread(self._fetch_failed, str(err))
+            return
+        self.app.call_from_thread(self._fetched, day, papers)
+
+    def _fetch_failed(self, message: str) -> None:
+        self.query_one(StatusLine).activity = ""
+        self.say(f"Fetch failed: {message}", title="Nothing fetched", severity="error", timeout=8)
+
+    def _fetched(self, day: dt.date, papers: list[Paper]) -> None:
+        self.query_one(StatusLine).activity = "adding today's papers…" if papers else ""
+        if not papers:
+            self.say(f"Hugging Face lists no papers for {day} yet.", timeout=5)
+            return
+        self.run_worker(self._add_fetched(day, papers), group="save", exit_on_error=False)
+
+    async def _add_fetched(self, day: dt.date, papers: list[Paper]) -> None:
+        report = await self.import_papers(papers)
+        self.query_one(StatusLine).activity = ""
+        if report is None:
+            return
+        self.say(
+            f"Fetched {plural(len(papers), 'paper')} for {day}: {report.new:,} new, "
+            f"{report.updated:,} updated"
+            + (f", {report.known:,} already known" if report.known else "")
+            + ".",
+            timeout=6,
         )
 
     @work(thread=True, group="index-add", exit_on_error=False, description="index new")
