@@ -273,3 +273,29 @@ async def test_the_editor_file_lives_in_the_data_dir(make_app, monkeypatch, tmp_
     path, mode = where.read_text().split()
     assert Path(path).parent == data_dir / "drafts" and mode == "0o600"
     assert any("exited with an error" in str(n.message) for n in app._notifications)
+
+
+async def test_ctrl_c_typed_in_the_external_editor_does_not_quit(
+    make_app, monkeypatch, tmp_path, open_library
+):
+    from textual.app import App
+
+    script = tmp_path / "fake-editor"
+    script.write_text(
+        f"#!{sys.executable}\nimport os, signal, sys\n"
+        "os.kill(os.getppid(), signal.SIGINT)  # ctrl+c reaches the whole process group\n"
+        "open(sys.argv[1], 'w').write('after ctrl+c\\n')\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setattr(App, "suspend", lambda self: nullcontext())
+    app = make_app(numbered_papers(2))
+    monkeypatch.setenv("EDITOR", str(script))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pid = current(app)
+        await pilot.press("N")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert app.is_running and app.return_code is None
+        assert app.library.state(pid).note == "after ctrl+c"
+    assert open_library().state(pid).note == "after ctrl+c"

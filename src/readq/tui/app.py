@@ -7,7 +7,8 @@ import contextlib
 import datetime as dt
 import signal
 import sys
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -30,6 +31,10 @@ from readq.tui.session import Session, Store
 from readq.tui.typeahead import deliver
 
 __all__ = ["ReadqApp", "run_app", "write_crash_log"]
+
+SIGINT_GRACE = 1.0
+"""Seconds after ``$EDITOR`` returns during which SIGINT is ignored: a ctrl+c typed in
+the editor was delivered to readq too, and only reaches its handler afterwards."""
 
 
 class ReadqApp(App[int]):
@@ -56,6 +61,7 @@ class ReadqApp(App[int]):
             library, today=today, home=home, demo=demo, poll_interval=poll_interval
         )
         self._signals: list[int] = []
+        self._resumed_at = -SIGINT_GRACE
         self.crash_log: Path | None = None
         if demo:
             self.sub_title = "demo library (your own library is untouched)"
@@ -108,11 +114,22 @@ class ReadqApp(App[int]):
                 with contextlib.suppress(Exception):
                     screen.keep_draft_now()
 
+    @contextlib.contextmanager
+    def suspend(self) -> Iterator[None]:
+        """Hand the terminal to another program (``$EDITOR``)."""
+        try:
+            with super().suspend():
+                yield
+        finally:
+            self._resumed_at = time.monotonic()
+
     def _on_signal(self, sig: int) -> None:
         """SIGTERM/SIGHUP/SIGINT: keep a note being edited, then leave cleanly (128+sig).
 
         SIGHUP (the terminal went away) must not wait on anything that may hang: see
         :func:`readq.tui.leaving.hang_up`."""
+        if sig == signal.SIGINT and time.monotonic() - self._resumed_at < SIGINT_GRACE:
+            return  # ctrl+c typed in $EDITOR reached readq too (one process group)
         if sig == signal.SIGHUP:
             from readq.tui.leaving import hang_up
 
