@@ -299,3 +299,20 @@ async def test_ctrl_c_typed_in_the_external_editor_does_not_quit(
         assert app.is_running and app.return_code is None
         assert app.library.state(pid).note == "after ctrl+c"
     assert open_library().state(pid).note == "after ctrl+c"
+
+
+async def test_undo_of_a_note_changed_elsewhere_keeps_both(make_app, data_dir):
+    app = make_app(numbered_papers(2))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pid = current(app)
+        await pilot.press("n", *"mine", "ctrl+s")
+        await settle(pilot)
+        Library.open(data_dir).set_note(pid, "theirs")
+        await pilot.press("u")
+        await settle(pilot)
+        note = app.library.state(pid).note
+        assert note.startswith("--- conflict:") and note.endswith("\ntheirs")
+        assert any(
+            "another change to the note was kept" in str(n.message) for n in app._notifications
+        )
