@@ -137,3 +137,13 @@ def test_sighup_with_the_library_locked_keeps_the_draft_and_exits(terminal, data
         holder.wait()
     draft = drafts.load_draft(data_dir, pid)
     assert draft is not None and draft.text == "kept while locked"
+
+
+def test_sighup_leaves_the_terminal_restored_when_it_is_still_there(terminal):
+    assert terminal.wait_for(b"Paper 000"), terminal.output[-2000:]
+    mark = len(terminal.output)
+    os.kill(terminal.proc.pid, signal.SIGHUP)
+    assert terminal.proc.wait(timeout=15) == 128 + signal.SIGHUP
+    time.sleep(0.2)
+    tail = bytes(terminal.output[mark:])
+    assert b"\x1b[?1049l" in tail  # the alternate screen is left

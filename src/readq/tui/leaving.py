@@ -64,6 +64,7 @@ def _restore_terminal(app: ReadqApp, timeout: float) -> None:
     def stop() -> None:
         with contextlib.suppress(Exception):
             driver.stop_application_mode()
+            driver.close()  # waits for the writer thread to send what is queued
 
     thread = threading.Thread(target=stop, daemon=True, name="readq-hangup-terminal")
     thread.start()
