@@ -26,6 +26,7 @@ from readq.errors import (
 from readq.gcpause import gc_paused
 from readq.importing import ImportReport, import_shard, unique_papers
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
+from readq.storage import migrate
 from readq.storage.documents import entry_from_doc, state_from_doc
 from readq.storage.fsutil import keep_aside
 from readq.storage.layout import (
@@ -96,6 +97,7 @@ class Library:
         self._io = threading.RLock()
         self._daily_checked = False
         self.warnings: list[str] = []  # non-fatal problems for the UI to show
+        self.notices: list[str] = []  # things to say once (the format upgrade)
 
     # -- opening ------------------------------------------------------------------------
 
@@ -127,6 +129,9 @@ class Library:
         store.check_meta()
         if store.needs_recovery():
             store.recover()
+        notice = migrate.upgrade(store, clock())
+        if notice:
+            lib.notices.append(notice)
         with gc_paused():
             for rel in catalog_shards(catalog_prefix):
                 lib._load_catalog_shard(rel)

@@ -21,7 +21,7 @@ opaque keys.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_FILE = "meta.json"
 JOURNAL_FILE = "journal.json"
 CATALOG = "catalog"
