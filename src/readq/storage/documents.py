@@ -7,12 +7,15 @@ files small and fast to load.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from readq.errors import CorruptFileError
 from readq.models import Entry, PaperState
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def entry_from_doc(doc: Mapping[str, Any], where: Path) -> Entry:
@@ -126,3 +129,19 @@ def state_to_doc(pid: str, title: str, state: PaperState) -> dict[str, Any]:
         if value is not None:
             doc[name] = value
     return doc
+
+
+def upvotes_from_doc(doc: Mapping[str, Any], where: Path) -> dict[str, int]:
+    """The upvotes a paper had on each day it was fetched: ``{"YYYY-MM-DD": n}``."""
+    days = doc.get("u")
+    if not (
+        type(doc.get("id")) is str
+        and type(days) is dict
+        and all(type(d) is str and _DAY.fullmatch(d) and type(n) is int for d, n in days.items())
+    ):
+        raise CorruptFileError(where, f"paper {doc.get('id')!r} has a malformed upvote history")
+    return dict(days)
+
+
+def upvotes_to_doc(pid: str, days: Mapping[str, int]) -> dict[str, Any]:
+    return {"id": pid, "u": dict(days)}

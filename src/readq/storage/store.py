@@ -64,6 +64,14 @@ class Transaction:
         """The documents of one shard, by paper id, for reading and replacing."""
         return Shard(self, relpath)
 
+    def update_meta(self, fields: Mapping[str, Any]) -> None:
+        """Set fields of ``meta.json`` (such as ``last_fetched``) as part of this change."""
+        path = self.store.path(META_FILE)
+        data = self.read(path) or {}
+        meta = dict(data.get("meta", {}).get("1") or {})
+        meta.update(fields)
+        self.stage(path, {**data, "meta": {"1": meta}})
+
     @property
     def written(self) -> list[Path]:
         return list(self._dirty)
