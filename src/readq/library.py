@@ -296,16 +296,16 @@ class Library:
     # -- importing ----------------------------------------------------------------------
 
     def import_papers(
-        self, papers: Iterable[Paper], *, fetched: date | None = None
+        self, papers: Iterable[Paper], *, fetched: bool = False, last_fetched: date | None = None
     ) -> ImportReport:
         """Add papers: each paper once, known papers keep their state and gain metadata.
 
-        ``fetched``: the papers are the API's listing of that day; their upvotes join the
-        history (as seen today) and the day becomes ``last_fetched`` if it is the latest.
+        ``fetched``: the papers come from the API, their upvotes join the history (as seen
+        today); ``last_fetched`` becomes the meta's ``last_fetched`` if it is later.
         """
         report = ImportReport()
         incoming = unique_papers(resolve_ids(papers, self.entries, self.by_arxiv), report)
-        if not incoming and fetched is None:
+        if not incoming and last_fetched is None:
             return report
         now = iso(self.clock())
         results: dict[str, Entry] = {}
@@ -315,8 +315,8 @@ class Library:
             for rel, group in _by_shard(incoming.values(), _catalog_shard_of).items():
                 abstracts = txn.shard(abstract_shard(group[0].id))
                 results.update(import_shard(txn.shard(rel), abstracts, group, now, report))
-            if fetched is not None:
-                self._record_fetch(txn, fetched, incoming.values())
+            if fetched or last_fetched:
+                self._record_fetch(txn, incoming.values() if fetched else (), last_fetched)
             written = txn.written_shards
         self._written(written)
         self.entries.update(results)
@@ -330,13 +330,13 @@ class Library:
         deferred.reraise()
         return report
 
-    def _record_fetch(self, txn: Transaction, day: date, papers: Iterable[Paper]) -> None:
+    def _record_fetch(self, txn: Transaction, papers: Iterable[Paper], day: date | None) -> None:
         seen = {p.id: p.upvotes for p in papers if p.upvotes is not None}
         if seen:
             upvotes.record(txn, self.clock().date(), seen)
             self._upvotes = None
         last = self.last_fetched()
-        if last is None or day > last:
+        if day is not None and (last is None or day > last):
             txn.update_meta({"last_fetched": day.isoformat()})
 
     def last_fetched(self) -> date | None:

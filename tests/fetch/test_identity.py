@@ -88,22 +88,26 @@ def test_upvote_history_momentum_trending_and_last_fetched(tmp_path: Path) -> No
     lib = Library.open(tmp_path, clock=clock)
     assert lib.last_fetched() is None
     day = dt.date(2026, 11, 19)
-    lib.import_papers([api("Hot", "1", upvotes=5), api("Cold", "2", upvotes=50)], fetched=day)
+    lib.import_papers(
+        [api("Hot", "1", upvotes=5), api("Cold", "2", upvotes=50)], fetched=True, last_fetched=day
+    )
     assert lib.momentum(paper_id("Hot")) is None
     clock.now += dt.timedelta(days=1)
-    lib.import_papers([api("Hot", "1", upvotes=25), api("Cold", "2", upvotes=51)], fetched=day)
+    lib.import_papers(
+        [api("Hot", "1", upvotes=25), api("Cold", "2", upvotes=51)], fetched=True, last_fetched=day
+    )
     lib = Library.open(tmp_path, clock=clock)
     assert lib.momentum(paper_id("Hot")) == 20 and lib.momentum(paper_id("Cold")) == 1
     assert lib.last_fetched() == day
     assert [e.title for e in readq.papers(lib, sort="trending")] == ["Hot", "Cold"]
     assert [e.title for e in readq.papers(lib, sort="upvotes")] == ["Cold", "Hot"]
     # an older day does not move last_fetched back; an empty day still counts
-    lib.import_papers([], fetched=dt.date(2026, 11, 1))
-    lib.import_papers([], fetched=dt.date(2026, 11, 21))
+    lib.import_papers([], last_fetched=dt.date(2026, 11, 1))
+    lib.import_papers([], last_fetched=dt.date(2026, 11, 21))
     assert Library.open(tmp_path).last_fetched() == dt.date(2026, 11, 21)
     # 91 days later the old points are gone; the file stays small
     clock.now += dt.timedelta(days=91)
-    lib.import_papers([api("Hot", "1", upvotes=30)], fetched=day)
+    lib.import_papers([api("Hot", "1", upvotes=30)], fetched=True, last_fetched=day)
     shard = tmp_path / "upvotes" / f"{paper_id('Hot')[0]}.json"
     (doc,) = json.loads(shard.read_text())["upvotes"].values()
     assert doc == {"id": paper_id("Hot"), "u": {"2027-02-20": 30}}
