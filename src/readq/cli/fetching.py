@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from readq.cli.common import AddCommand, open_library, out, warn
+from readq.cli.importing import warn_merges
 from readq.clock import utc_now
 from readq.errors import EX_DATAERR, InputError, UsageError
 from readq.library import ImportReport, Library
@@ -137,8 +138,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         out(f"readq: {what}; nothing changed", file=sys.stderr)
         return _exit_code(found.failed)
     report = lib.import_papers(found.papers, fetched=True, last_fetched=found.last_complete(wanted))
-    for pid, kept, other in report.merged_titles:
-        warn(f"merged as one paper: {kept!r} and {other!r} (id {pid[:8]})")
+    warn_merges(report)
     days = plural(len(wanted), "day") if len(wanted) > 1 else wanted[0].isoformat()
     got = f"{len(found.ok)} of {days}" if found.failed else days
     line = f"Fetched {got}: {_counts(report)}"
