@@ -115,8 +115,8 @@ def test_kill_9_during_the_upgrade_leaves_v1_or_v2(tmp_path: Path) -> None:
     mix, and the papers and state are those of format 1."""
     rounds = int(os.environ.get("READQ_MIGRATION_KILLS", "12"))
     rng = random.Random(11)
-    started = time.monotonic()
     probe = _copy(tmp_path / "probe")
+    started = time.monotonic()
     subprocess.run([sys.executable, "-c", OPEN, str(probe)], check=True, capture_output=True)
     whole = time.monotonic() - started
     seen: set[int] = set()
@@ -124,7 +124,7 @@ def test_kill_9_during_the_upgrade_leaves_v1_or_v2(tmp_path: Path) -> None:
         data = _copy(tmp_path / str(n))
         before = _data_files(data)
         proc = subprocess.Popen([sys.executable, "-c", OPEN, str(data)], stdout=subprocess.PIPE)
-        time.sleep(rng.uniform(0.3, 1.0) * whole)
+        time.sleep(rng.uniform(0.5, 1.2) * whole)
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         version = _version(data)
