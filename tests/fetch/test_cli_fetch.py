@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -17,6 +18,8 @@ from readq.library import Library
 
 if TYPE_CHECKING:
     from tests.fetch.conftest import LocalApi
+
+API = Path(__file__).resolve().parent.parent / "data" / "api"
 
 
 @pytest.fixture
@@ -119,21 +122,32 @@ def test_server_error_is_retried_then_given_up(
     assert api.hits["server_error"] == 4
 
 
-@pytest.mark.parametrize("endpoint", ["closed", "http://nonexistent.invalid"])
-def test_offline_exits_69_and_creates_nothing(
+@pytest.mark.parametrize("endpoint", ["closed", "dns"])
+def test_offline_exits_69_and_changes_nothing(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     data_dir: Path,
     closed_port: int,
     endpoint: str,
 ) -> None:
-    url = f"http://127.0.0.1:{closed_port}" if endpoint == "closed" else endpoint
+    assert main(["add", str(API / "daily_normal.json")]) == 0
+    capsys.readouterr()
+    before = snapshot(data_dir)
+    if endpoint == "dns":  # no resolver is asked: the lookup fails as it does offline
+        url = "http://papers.example"
+
+        def no_dns(*args: object, **kw: object) -> NoReturn:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+        monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    else:
+        url = f"http://127.0.0.1:{closed_port}"
     monkeypatch.setenv("HF_ENDPOINT", url)
     code, out, err = run(capsys, "--days", "3")
     assert code == 69 and out == ""
     assert err.startswith(f"readq: cannot reach {url} (") and err.endswith("; nothing changed\n")
     assert err.count("\n") == 1
-    assert not data_dir.exists()
+    assert snapshot(data_dir) == before
 
 
 def test_a_multi_day_fetch_keeps_the_days_that_arrived(
@@ -179,7 +193,7 @@ def test_fetch_after_the_seed_listings_merges_without_duplicates(
     lib = Library.open()
     before = dict(lib.entries)
     titles = {e.title for e in before.values()}
-    normal = json.loads((Path(__file__).parent.parent / "data/api/daily_normal.json").read_text())
+    normal = json.loads((API / "daily_normal.json").read_text())
     known = [pid for pid, e in before.items() if e.title in {i["title"] for i in normal}]
     assert len(known) == 5
     lib.update({known[0]: {"starred": True, "note": "keep"}, known[1]: {"read": True}})
