@@ -42,8 +42,9 @@ ALSO = "\n\n[also merged under this id: {title}]\n"
 
 
 def same_title(a: str, b: str) -> bool:
-    """The same text but for runs of whitespace (case and punctuation count here)."""
-    return a.split() == b.split()
+    """The same text but for case and runs of whitespace (punctuation and where the
+    spaces are count: "C++"/"C#" and "Llama 2 7B"/"Llama 27B" are different titles)."""
+    return a.casefold().split() == b.casefold().split()
 
 
 def with_other_abstract(kept: str, title: str, other: str) -> str:
