@@ -31,7 +31,6 @@ from readq.storage import migrate
 from readq.storage.documents import entry_from_doc, state_from_doc
 from readq.storage.fsutil import keep_aside
 from readq.storage.layout import (
-    META_FILE,
     abstract_shard,
     abstract_shards,
     abstracts_of_catalog,
@@ -341,13 +340,7 @@ class Library:
 
     def last_fetched(self) -> date | None:
         """The latest listing day ``readq fetch`` imported (for ``--since-last``)."""
-        meta = self.store.check_meta() or {}
-        value = meta.get("last_fetched")
-        try:
-            return None if value is None else date.fromisoformat(value)
-        except (TypeError, ValueError):
-            where = self.store.path(META_FILE)
-            raise CorruptFileError(where, "last_fetched is not a date") from None
+        return self.store.last_fetched()
 
     def momentum(self, pid: str) -> int | None:
         """Upvotes gained per day between the last two days a fetch saw the paper."""

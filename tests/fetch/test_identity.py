@@ -6,7 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 import readq
+from readq.errors import CorruptFileError
 from readq.ids import distinct_id, paper_id
 from readq.importing import ALSO
 from readq.library import Library
@@ -112,3 +115,20 @@ def test_upvote_history_momentum_trending_and_last_fetched(tmp_path: Path) -> No
     (doc,) = json.loads(shard.read_text())["upvotes"].values()
     assert doc == {"id": paper_id("Hot"), "u": {"2027-02-20": 30}}
     assert Library.open(tmp_path).momentum(paper_id("Hot")) is None
+
+
+def test_damaged_history_and_last_fetched_are_damage_not_empty(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path)
+    lib.import_papers([api("Hot", "1", upvotes=5)], fetched=True, last_fetched=dt.date(2026, 1, 2))
+    shard = tmp_path / "upvotes" / f"{paper_id('Hot')[0]}.json"
+    docs = json.loads(shard.read_text())
+    next(iter(docs["upvotes"].values()))["u"] = {"yesterday": 5}
+    shard.write_text(json.dumps(docs))
+    with pytest.raises(CorruptFileError, match="upvote history"):
+        Library.open(tmp_path).momentum(paper_id("Hot"))
+    meta = tmp_path / "meta.json"
+    data = json.loads(meta.read_text())
+    data["meta"]["1"]["last_fetched"] = 20260102
+    meta.write_text(json.dumps(data))
+    with pytest.raises(CorruptFileError, match="last_fetched"):
+        Library.open(tmp_path).last_fetched()

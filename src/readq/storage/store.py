@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,14 @@ class Store:
         if meta["schema_version"] > SCHEMA_VERSION:
             raise FutureSchemaError(path, meta["schema_version"], SCHEMA_VERSION)
         return meta
+
+    def last_fetched(self) -> date | None:
+        """``last_fetched`` of meta.json: the latest day ``readq fetch`` imported."""
+        value = (self.check_meta() or {}).get("last_fetched")
+        try:
+            return None if value is None else date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise CorruptFileError(self.root / META_FILE, "last_fetched is not a date") from None
 
     # -- writing ------------------------------------------------------------------------
 
