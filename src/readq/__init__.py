@@ -168,7 +168,8 @@ def select(
     """The ids of one view (``all``, ``inbox``/``unread``, ``starred``, ``read``).
 
     With a ``query``, only the matches, best first unless a ``sort`` is given; else
-    ordered by ``sort`` (``date``, ``upvotes``, ``title``, ``added``; default ``date``).
+    ordered by ``sort`` (``date``, ``upvotes``, ``title``, ``added``, ``trending``; default
+    ``date``).
     """
     from readq.views import sorted_ids, view_rows
 
@@ -179,7 +180,8 @@ def select(
         ids, errors = result.ids, result.errors
         if result.ranked and sort is None:
             return Selection(ids, errors)
-    return Selection(sorted_ids(library.entries, ids, sort or "date"), errors)
+    momentum = library.momenta() if sort == "trending" else None
+    return Selection(sorted_ids(library.entries, ids, sort or "date", momentum), errors)
 
 
 def papers(

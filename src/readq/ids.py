@@ -5,6 +5,10 @@ Unicode NFKC, case-folded, with everything but letters, digits and combining mar
 removed. So case, whitespace, punctuation and hyphenation never split a paper in two
 (``S-LoRA: Serving ...`` and ``s lora  serving ...`` are one paper). A title with no
 letters or digits at all falls back to the key of its abstract.
+
+A paper fetched from the Hugging Face API also has an arXiv id, which is looked up first
+(see ``readq.importing.resolve_ids``): a paper whose title changed keeps its id, and two
+papers whose titles normalize alike but whose arXiv ids differ get ``distinct_id``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,13 @@ def paper_id(title: str, abstract: str = "") -> str:
     if not key:
         key = "abstract:" + identity_key(abstract)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def distinct_id(title: str, arxiv_id: str) -> str:
+    """The id of a paper whose title normalizes like another paper's with a different
+    arXiv id ("C++ ..." and "C# ...", "Llama 2 7B" and "Llama 27B"): derived from both, so
+    it is the same on every machine and every fetch."""
+    return paper_id(title + "\x00arxiv:" + arxiv_id)
 
 
 def is_id_prefix(text: str) -> bool:

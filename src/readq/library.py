@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from readq import ids, paths, views
+from readq import ids, paths, upvotes, views
 from readq.changes import Change, StateDelta, check_changes
 from readq.clock import Clock, file_stamp, iso, utc_now
 from readq.errors import (
@@ -24,8 +25,9 @@ from readq.errors import (
     UsageError,
 )
 from readq.gcpause import gc_paused
-from readq.importing import ImportReport, import_shard, unique_papers
+from readq.importing import ImportReport, import_shard, resolve_ids, unique_papers
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
+from readq.storage import migrate
 from readq.storage.documents import entry_from_doc, state_from_doc
 from readq.storage.fsutil import keep_aside
 from readq.storage.layout import (
@@ -38,7 +40,7 @@ from readq.storage.layout import (
     state_shard,
     state_shards,
 )
-from readq.storage.store import Store
+from readq.storage.store import Store, Transaction
 
 __all__ = ["Change", "ImportReport", "Library"]
 
@@ -96,6 +98,9 @@ class Library:
         self._io = threading.RLock()
         self._daily_checked = False
         self.warnings: list[str] = []  # non-fatal problems for the UI to show
+        self.notices: list[str] = []  # things to say once (the format upgrade)
+        self.by_arxiv: dict[str, str] = {}  # arXiv id -> paper id (fetched papers)
+        self._upvotes: dict[str, dict[str, int]] | None = None  # loaded on first use
 
     # -- opening ------------------------------------------------------------------------
 
@@ -127,6 +132,9 @@ class Library:
         store.check_meta()
         if store.needs_recovery():
             store.recover()
+        notice = migrate.upgrade(store, clock())
+        if notice:
+            lib.notices.append(notice)
         with gc_paused():
             for rel in catalog_shards(catalog_prefix):
                 lib._load_catalog_shard(rel)
@@ -141,6 +149,8 @@ class Library:
         for doc in self.store.read_docs(rel).values():
             entry = entry_from_doc(doc, where)
             self.entries[entry.id] = entry
+            if entry.arxiv_id:
+                self.by_arxiv[entry.arxiv_id] = entry.id
             seen.add(entry.id)
         return seen
 
@@ -300,11 +310,17 @@ class Library:
 
     # -- importing ----------------------------------------------------------------------
 
-    def import_papers(self, papers: Iterable[Paper]) -> ImportReport:
-        """Add papers: each paper once, known papers keep their state and gain metadata."""
+    def import_papers(
+        self, papers: Iterable[Paper], *, fetched: bool = False, last_fetched: date | None = None
+    ) -> ImportReport:
+        """Add papers: each paper once, known papers keep their state and gain metadata.
+
+        ``fetched``: the papers come from the API, their upvotes join the history (as seen
+        today); ``last_fetched`` becomes the meta's ``last_fetched`` if it is later.
+        """
         report = ImportReport()
-        incoming = unique_papers(papers, report)
-        if not incoming:
+        incoming = unique_papers(resolve_ids(papers, self.entries, self.by_arxiv), report)
+        if not incoming and last_fetched is None:
             return report
         now = iso(self.clock())
         results: dict[str, Entry] = {}
@@ -314,15 +330,44 @@ class Library:
             for rel, group in _by_shard(incoming.values(), _catalog_shard_of).items():
                 abstracts = txn.shard(abstract_shard(group[0].id))
                 results.update(import_shard(txn.shard(rel), abstracts, group, now, report))
+            if fetched or last_fetched:
+                self._record_fetch(txn, incoming.values() if fetched else (), last_fetched)
             written = txn.written_shards
         self._written(written)
         self.entries.update(results)
+        self.by_arxiv.update((e.arxiv_id, e.id) for e in results.values() if e.arxiv_id)
         with self._io:
             for paper in incoming.values():
                 if paper.abstract and not self._abstracts.get(paper.id):
                     self._abstracts[paper.id] = paper.abstract
+            for pid, _, _ in report.merged_titles:  # the other abstract was appended
+                self._abstract_shards.discard(abstract_shard(pid))
         deferred.reraise()
         return report
+
+    def _record_fetch(self, txn: Transaction, papers: Iterable[Paper], day: date | None) -> None:
+        seen = {p.id: p.upvotes for p in papers if p.upvotes is not None}
+        if seen:
+            upvotes.record(txn, self.clock().date(), seen)
+            self._upvotes = None
+        last = self.last_fetched()
+        if day is not None and (last is None or day > last):
+            txn.update_meta({"last_fetched": day.isoformat()})
+
+    def last_fetched(self) -> date | None:
+        """The latest listing day ``readq fetch`` imported (for ``--since-last``)."""
+        return self.store.last_fetched()
+
+    def momentum(self, pid: str) -> int | None:
+        """Upvotes gained per day between the last two days a fetch saw the paper."""
+        return self.momenta().get(pid)
+
+    def momenta(self) -> dict[str, int]:
+        """Every known momentum (the upvote history is read on first use)."""
+        if self._upvotes is None:
+            self._upvotes = upvotes.load(self.store)
+        found = {pid: upvotes.momentum(days) for pid, days in self._upvotes.items()}
+        return {pid: m for pid, m in found.items() if m is not None}
 
     # -- other processes ----------------------------------------------------------------
 

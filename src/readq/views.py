@@ -29,12 +29,13 @@ class View(str, Enum):
         return True
 
 
-SORTS = ("date", "upvotes", "title", "added")
+SORTS = ("date", "upvotes", "title", "added", "trending")
 SORT_LABELS = {
     "date": "newest first",
     "upvotes": "most upvoted",
     "title": "title A-Z",
     "added": "recently added",
+    "trending": "gaining upvotes",
 }
 
 
@@ -42,21 +43,38 @@ def _date_key(e: Entry) -> tuple[str, str]:
     return (e.published or "", e.first_seen)
 
 
-def sort_key(sort: str) -> tuple[Callable[[Entry], Any], bool]:
-    """(key, reverse) for ``sorted``; unknown dates/upvotes sort last."""
+def _upvotes_key(e: Entry) -> tuple[int, str]:
+    return (e.upvotes if e.upvotes is not None else -1, e.published or "")
+
+
+def sort_key(
+    sort: str, momentum: Mapping[str, int] | None = None
+) -> tuple[Callable[[Entry], Any], bool]:
+    """(key, reverse) for ``sorted``; unknown dates/upvotes sort last.
+
+    ``trending`` orders by ``momentum`` (upvotes gained per day, see
+    ``Library.momenta``), then by upvotes; papers without a momentum come after."""
     if sort == "date":
         return _date_key, True
     if sort == "upvotes":
-        return (lambda e: (e.upvotes if e.upvotes is not None else -1, e.published or "")), True
+        return _upvotes_key, True
     if sort == "title":
         return (lambda e: e.title.casefold()), False
     if sort == "added":
         return (lambda e: (e.first_seen, e.published or "")), True
+    if sort == "trending":
+        gains = momentum or {}
+        return (lambda e: (e.id in gains, gains.get(e.id, 0), _upvotes_key(e))), True
     raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
 
 
-def sorted_ids(entries: Mapping[str, Entry], ids: Iterable[str], sort: str) -> list[str]:
-    key, reverse = sort_key(sort)
+def sorted_ids(
+    entries: Mapping[str, Entry],
+    ids: Iterable[str],
+    sort: str,
+    momentum: Mapping[str, int] | None = None,
+) -> list[str]:
+    key, reverse = sort_key(sort, momentum)
     chosen = [entries[i] for i in ids if i in entries]
     chosen.sort(key=key, reverse=reverse)
     return [e.id for e in chosen]

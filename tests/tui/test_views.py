@@ -67,6 +67,8 @@ async def test_s_cycles_the_sort_and_the_header_names_it(make_app):
         await pilot.press("S")
         assert "recently added" in header(app)
         await pilot.press("S")
+        assert "gaining upvotes" in header(app)
+        await pilot.press("S")
         assert "newest first" in header(app)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from readq import __version__
-from readq.cli import browsing, importing, interactive, maintenance, triage
+from readq.cli import browsing, fetching, importing, interactive, maintenance, triage
 from readq.cli.common import AddCommand, Handler, out
 from readq.crashlog import write_crash_log
 from readq.errors import EX_NOTFOUND, EX_SOFTWARE, ReadqError, UsageError
@@ -23,6 +23,7 @@ from readq.errors import EX_NOTFOUND, EX_SOFTWARE, ReadqError, UsageError
 # In the order ``readq --help`` lists them.
 COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
     interactive.add_demo,
+    fetching.add_fetch,
     importing.add_add,
     importing.add_parse,
     browsing.add_list,

@@ -6,6 +6,7 @@ import argparse
 import json
 import shutil
 import sys
+from collections.abc import Sequence
 
 import readq
 from readq.cli.common import (
@@ -19,7 +20,9 @@ from readq.cli.common import (
 )
 from readq.errors import EX_NOTFOUND, UsageError
 from readq.library import Library
+from readq.links import paper_links
 from readq.models import Entry
+from readq.text import plural
 from readq.views import SORTS, View
 
 # -- readq list ----------------------------------------------------------------------------
@@ -91,8 +94,17 @@ def _meta_line(lib: Library, pid: str, e: Entry) -> str:
         meta.append(e.organization)
     if e.upvotes is not None:
         meta.append(f"{e.upvotes} upvotes")
+    if e.comments is not None:
+        meta.append(plural(e.comments, "comment"))
     meta.append(("read" if st.read else "unread") + (", starred" if st.starred else ""))
     return " · ".join(meta)
+
+
+def author_list(names: Sequence[str], most: int = 3) -> str:
+    """``A, B, C`` or, for more than ``most`` names, ``A, B, C et al. (12 authors)``."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return ", ".join(names[:most]) + f" et al. ({len(names)} authors)"
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -104,8 +116,14 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     out(e.title)
     out(_meta_line(lib, pid, e))
-    for link in e.links:
-        out(f"  {link}")
+    if e.arxiv_id:
+        out(f"arXiv {e.arxiv_id}")
+    if e.author_names:
+        out(f"by {author_list(e.author_names)}")
+    links = paper_links(e)
+    width = max(len(label) for label, _ in links)
+    for label, url in links:
+        out(f"  {label:<{width}}  {url}")
     note = lib.state(pid).note
     if note:
         out("\nNote:\n" + note)

@@ -38,8 +38,13 @@ def id_prefix(given: str) -> str | None:
 
 
 def open_library(args: argparse.Namespace, **kw: Any) -> Library:
-    """The library of ``--data-dir`` (or the default one), through the public API."""
-    return readq.open_library(args.data_dir, **kw)
+    """The library of ``--data-dir`` (or the default one), through the public API.
+
+    Says once on stderr what opening did by itself (upgrading an older library)."""
+    lib = readq.open_library(args.data_dir, **kw)
+    for notice in lib.notices:
+        out(f"readq: {notice}", file=sys.stderr)
+    return lib
 
 
 def entry_json(lib: Library, e: Entry, *, abstract: bool = True) -> dict[str, Any]:
@@ -49,10 +54,15 @@ def entry_json(lib: Library, e: Entry, *, abstract: bool = True) -> dict[str, An
         "id": e.id,
         "title": e.title,
         "abstract": lib.abstract(e.id) if abstract else None,
-        "authors": e.authors,
+        "arxiv_id": e.arxiv_id,
+        "authors": list(e.author_names),
+        "author_count": e.authors,
         "organization": e.organization,
         "published": e.published,
         "upvotes": e.upvotes,
+        "comments": e.comments,
+        "github": e.github,
+        "project_page": e.project_page,
         "links": list(e.links),
         "read": st.read,
         "starred": st.starred,

@@ -54,9 +54,33 @@ def check_input_path(name: str) -> Path:
     return path
 
 
+def _starts_like_json(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] in (b"[", b"{")
+
+
+def is_api_json(data: bytes, name: str) -> bool:
+    """A Hugging Face API response (a ``.json`` file, or bytes that parse as JSON)?"""
+    from readq.listing.hf_api import looks_like_api_response
+
+    return name.lower().endswith(".json") or looks_like_api_response(data)
+
+
+def parse_api_json(data: bytes, label: str) -> tuple[list[Paper], list[str]]:
+    """The papers of a saved ``/api/daily_papers`` response; JSON that is not one is an
+    error (exit 65) naming ``label``."""
+    from readq.listing.hf_api import parse_daily_papers
+
+    result = parse_daily_papers(data, source=label)
+    prefix = f"{label}: "
+    notes = [w.removeprefix(prefix) for w in result.warnings]
+    return [p.to_paper() for p in result.papers], notes
+
+
 def _parse_stdin(
     encoding: str | None, today: dt.date
-) -> tuple[list[Paper], list[ParseWarning], str]:
+) -> tuple[list[Paper], Sequence[ParseWarning | str], str]:
     from readq import listing
 
     data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
@@ -65,6 +89,9 @@ def _parse_stdin(
     label = "standard input"
     if not data.strip():
         raise InputError(f"{label} is empty; paste a copied papers page")
+    if is_api_json(data, "-"):
+        papers, notes = parse_api_json(data, label)
+        return papers, notes, label
     try:
         result = listing.parse_bytes(data, today=today, encoding=encoding)
     except InputError as exc:
@@ -74,12 +101,17 @@ def _parse_stdin(
 
 def _parse_path(
     name: str, encoding: str | None, today: dt.date
-) -> tuple[list[Paper], list[ParseWarning], str]:
+) -> tuple[list[Paper], Sequence[ParseWarning | str], str]:
     from readq import listing
 
     path = check_input_path(name)
     if path.stat().st_size == 0:
         raise InputError(f"{name} is empty; no papers to import")
+    if name.lower().endswith(".json") or _starts_like_json(path):
+        data = path.read_bytes()
+        if is_api_json(data, name):
+            papers, notes = parse_api_json(data, name)
+            return papers, notes, name
     try:
         result = listing.parse_file(path, today=today, encoding=encoding)
     except InputError as exc:
@@ -90,7 +122,7 @@ def _parse_path(
 
 def parse_source(
     name: str, encoding: str | None, today: dt.date
-) -> tuple[list[Paper], list[ParseWarning]]:
+) -> tuple[list[Paper], Sequence[ParseWarning | str]]:
     """The papers of one file (``-``: standard input); one-line errors name the source."""
     if name == "-":
         papers, warnings, label = _parse_stdin(encoding, today)
@@ -99,7 +131,8 @@ def parse_source(
     if not papers:
         raise InputError(
             f"no papers found in {label}: expected a copied Hugging Face papers page "
-            "(a title line followed by its abstract); see docs/listing-format.md"
+            "(a title line followed by its abstract) or a saved /api/daily_papers "
+            "response; see docs/listing-format.md"
         )
     return papers, warnings
 
@@ -170,12 +203,19 @@ def summary(report: ImportReport, warnings: list[str], sources: int) -> str:
     return f"Imported from {where}: {line}."
 
 
+def warn_merges(report: ImportReport) -> None:
+    """Name every two different titles that became one paper (docs/data.md)."""
+    for pid, kept, other in report.merged_titles:
+        warn(f"merged as one paper: {kept!r} and {other!r} (id {short(pid)})")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     papers, warnings = parse_all(args.files, args.encoding)
     lib = open_library(args)
     report = lib.import_papers(papers)
     for w in warnings:
         warn(w)
+    warn_merges(report)
     out(summary(report, warnings, len(args.files)))
     return 0
 

@@ -6,6 +6,7 @@ Layout of the data dir::
     catalog/<h>.json        papers without abstracts, 16 shards by the id's first hex digit
     abstracts/<h>.json      abstracts, 16 shards (loaded lazily: they are 90% of the bytes)
     state/<hh>.json         read/starred/note, 256 shards by the first two hex digits
+    upvotes/<h>.json        upvotes seen per day by ``readq fetch`` (90 days), 16 shards
     readq.lock              the inter-process write lock (never deleted)
     journal.json            only during a multi-file commit (rolled forward after a crash)
     backups/                gzipped state backups (see ``readq.storage.backup``)
@@ -21,13 +22,14 @@ opaque keys.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_FILE = "meta.json"
 JOURNAL_FILE = "journal.json"
 CATALOG = "catalog"
 ABSTRACTS = "abstracts"
 STATE = "state"
-TABLES = {CATALOG: "papers", ABSTRACTS: "abstracts", STATE: "state"}
+UPVOTES = "upvotes"
+TABLES = {CATALOG: "papers", ABSTRACTS: "abstracts", STATE: "state", UPVOTES: "upvotes"}
 HEX = "0123456789abcdef"
 
 
@@ -71,6 +73,14 @@ def state_shard(pid: str) -> str:
 def catalog_shards(prefix: str | None = None) -> list[str]:
     """Every catalog shard, or only the one holding the ids that start with ``prefix``."""
     return [catalog_shard(prefix)] if prefix else all_shards(CATALOG)
+
+
+def upvotes_shard(pid: str) -> str:
+    return shard_name(UPVOTES, pid)
+
+
+def upvotes_shards() -> list[str]:
+    return all_shards(UPVOTES)
 
 
 def abstract_shards() -> list[str]:

@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,14 @@ class Transaction:
     def shard(self, relpath: str) -> Shard:
         """The documents of one shard, by paper id, for reading and replacing."""
         return Shard(self, relpath)
+
+    def update_meta(self, fields: Mapping[str, Any]) -> None:
+        """Set fields of ``meta.json`` (such as ``last_fetched``) as part of this change."""
+        path = self.store.path(META_FILE)
+        data = self.read(path) or {}
+        meta = dict(data.get("meta", {}).get("1") or {})
+        meta.update(fields)
+        self.stage(path, {**data, "meta": {"1": meta}})
 
     @property
     def written(self) -> list[Path]:
@@ -176,6 +185,14 @@ class Store:
         if meta["schema_version"] > SCHEMA_VERSION:
             raise FutureSchemaError(path, meta["schema_version"], SCHEMA_VERSION)
         return meta
+
+    def last_fetched(self) -> date | None:
+        """``last_fetched`` of meta.json: the latest day ``readq fetch`` imported."""
+        value = (self.check_meta() or {}).get("last_fetched")
+        try:
+            return None if value is None else date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise CorruptFileError(self.root / META_FILE, "last_fetched is not a date") from None
 
     # -- writing ------------------------------------------------------------------------
 
