@@ -65,7 +65,8 @@ def paper_links(entry: Entry) -> list[tuple[str, str]]:
         found.append(("Project page", entry.project_page))
     listed = {url for _, url in found}
     for url in entry.links:
-        if url not in listed:
+        # Only web links: a listing may carry anything that looks like a link.
+        if url.lower().startswith(("https://", "http://")) and url not in listed:
             listed.add(url)
             found.append(("Link", url))
     return found

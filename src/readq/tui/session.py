@@ -17,11 +17,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from readq.export import hf_search_url
 from readq.library import Change, Library
 from readq.models import DEFAULT_STATE, Entry
 from readq.search.index import SearchIndex
-from readq.tui.queue import History, web_links
+from readq.tui.queue import History
 
 T = TypeVar("T")
 
@@ -114,11 +113,6 @@ class Session:
         return self.history.undo[-1].label if self.history.undo else ""
 
     # -- papers --------------------------------------------------------------------------
-
-    def links(self, pid: str) -> list[str]:
-        """Where ``o`` can go: the Hugging Face search first, then the paper's own links."""
-        entry = self.library.entries[pid]
-        return [hf_search_url(entry.title), *web_links(entry)]
 
     # -- search index --------------------------------------------------------------------
 

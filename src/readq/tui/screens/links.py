@@ -3,8 +3,6 @@ hand (when no clipboard or browser could be confirmed)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -14,38 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from readq.export import hf_search_url
+from readq.links import paper_links
 from readq.models import Entry
-from readq.tui.queue import display_text, web_links
-
-
-def paper_links(entry: Entry) -> list[tuple[str, str]]:
-    """(label, url): the Hugging Face paper page, arXiv, PDF (with an arXiv id; else
-    the Hugging Face search for the title), code, project page, the paper's own links.
-
-    A stand-in with the signature and order of ``readq.links.paper_links`` (another
-    branch); use that one once it is on main.
-    """
-    found: list[tuple[str, str]] = []
-    if entry.arxiv_id:
-        path = quote(entry.arxiv_id, safe="/.")
-        found += [
-            ("Hugging Face", f"https://huggingface.co/papers/{path}"),
-            ("arXiv", f"https://arxiv.org/abs/{path}"),
-            ("PDF", f"https://arxiv.org/pdf/{path}"),
-        ]
-    else:
-        found.append(("Hugging Face search", hf_search_url(entry.title)))
-    if entry.github:
-        found.append(("Code", entry.github))
-    if entry.project_page:
-        found.append(("Project page", entry.project_page))
-    listed = {url for _, url in found}
-    for url in web_links(entry):
-        if url not in listed:
-            listed.add(url)
-            found.append(("Link", url))
-    return found
+from readq.tui.queue import display_text
 
 
 def copy_link(entry: Entry) -> str:

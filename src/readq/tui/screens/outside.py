@@ -12,8 +12,9 @@ from textual import work
 from readq import browser, clipboard
 from readq.browser import OpenResult
 from readq.clipboard import CopyResult
+from readq.links import paper_links
 from readq.tui.queue import display_text
-from readq.tui.screens.links import CopyByHand, LinkPicker, copy_link, paper_links
+from readq.tui.screens.links import CopyByHand, LinkPicker, copy_link
 from readq.tui.screens.queue_screen import QueueScreen
 
 
