@@ -29,8 +29,9 @@ class View(str, Enum):
         return True
 
 
-SORTS = ("date", "upvotes", "title", "added")
+SORTS = ("new", "date", "upvotes", "title", "added")
 SORT_LABELS = {
+    "new": "new first",
     "date": "newest first",
     "upvotes": "most upvoted",
     "title": "title A-Z",
@@ -42,8 +43,11 @@ def _date_key(e: Entry) -> tuple[str, str]:
     return (e.published or "", e.first_seen)
 
 
-def sort_key(sort: str) -> tuple[Callable[[Entry], Any], bool]:
-    """(key, reverse) for ``sorted``; unknown dates/upvotes sort last."""
+def sort_key(sort: str, new_since: str = "") -> tuple[Callable[[Entry], Any], bool]:
+    """(key, reverse) for ``sorted``; unknown dates/upvotes sort last. ``new`` puts the
+    papers first seen after ``new_since`` first, each group newest first."""
+    if sort == "new":
+        return (lambda e: (e.first_seen > new_since, e.published or "", e.first_seen)), True
     if sort == "date":
         return _date_key, True
     if sort == "upvotes":
@@ -55,11 +59,18 @@ def sort_key(sort: str) -> tuple[Callable[[Entry], Any], bool]:
     raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
 
 
-def sorted_ids(entries: Mapping[str, Entry], ids: Iterable[str], sort: str) -> list[str]:
-    key, reverse = sort_key(sort)
+def sorted_ids(
+    entries: Mapping[str, Entry], ids: Iterable[str], sort: str, new_since: str = ""
+) -> list[str]:
+    key, reverse = sort_key(sort, new_since)
     chosen = [entries[i] for i in ids if i in entries]
     chosen.sort(key=key, reverse=reverse)
     return [e.id for e in chosen]
+
+
+def is_new(entry: Entry, new_since: str) -> bool:
+    """First seen after ``new_since``, the start of the previous reading-queue session."""
+    return entry.first_seen > new_since
 
 
 def view_rows(order: Sequence[str], states: Mapping[str, PaperState], view: View) -> list[str]:
