@@ -25,15 +25,16 @@ class Orders:
     """Every id of the catalog sorted once per sort order, so that switching views is a
     single pass over a presorted list instead of a sort of 100,000 entries."""
 
-    def __init__(self, entries: Mapping[str, Entry]) -> None:
+    def __init__(self, entries: Mapping[str, Entry], new_since: str = "") -> None:
         self._entries = entries
+        self.new_since = new_since
         self._cache: dict[str, list[str]] = {}
 
     def order(self, sort: str) -> list[str]:
         cached = self._cache.get(sort)
         if cached is None:
             ids = list(self._entries)  # one C-level copy: safe beside a writer thread
-            cached = self._cache[sort] = sorted_ids(self._entries, ids, sort)
+            cached = self._cache[sort] = sorted_ids(self._entries, ids, sort, self.new_since)
         return cached
 
     def invalidate(self) -> None:
@@ -49,6 +50,11 @@ def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> di
         View.READ: c["read"],
         View.ALL: c["all"],
     }
+
+
+def new_count(entries: Mapping[str, Entry], new_since: str) -> int:
+    """How many papers are new (first seen after ``new_since``)."""
+    return sum(1 for e in list(entries.values()) if e.first_seen > new_since)
 
 
 def next_sort(sort: str) -> str:
