@@ -213,7 +213,7 @@ class MainScreen(QueueActions):
             return
         self.query_text = value
         self._relevance = True
-        self.details.spans = self._spans_for(value)
+        self.details.set_spans(self._spans_for(value), typing=self.filter_input.has_focus)
         if self.filter_active:
             self._start_filter(top=True)
         else:

@@ -146,7 +146,8 @@ class PaperDetails(VerticalScroll, can_focus=True):
         self._library = library
         self.new_since = new_since
         self.spans: Spans | None = None
-        """The filter's highlights (set by the screen; None: no filter)."""
+        """The filter's highlights (see :meth:`set_spans`; None: no filter)."""
+        self._stale = False
         self.paper_id: str | None = None
         """The paper shown."""
         self._following: str | None = None
@@ -169,10 +170,18 @@ class PaperDetails(VerticalScroll, can_focus=True):
         else:
             self.call_after_refresh(self._catch_up)
 
+    def set_spans(self, spans: Spans | None, *, typing: bool) -> None:
+        """New filter highlights: the pane repaints (when the typing pauses)."""
+        self.spans = spans
+        self._stale = True
+        self.follow(self._following if self._timer is not None else self.paper_id, typing=typing)
+
     def _catch_up(self) -> None:
         pid = self._following
         if pid != self.paper_id or pid is None:
             self.show_paper(pid)
+        elif self._stale:
+            self.show_paper(pid, keep_scroll=True)
 
     def show_paper(self, pid: str | None, *, keep_scroll: bool = False) -> None:
         """Show ``pid`` (None: no paper) as the library has it now."""
@@ -218,6 +227,7 @@ class PaperDetails(VerticalScroll, can_focus=True):
     ) -> None:
         new = entry is not None and self.new_since is not None and entry.first_seen > self.new_since
         body = details_text(entry, state, abstract, new=new, spans=self.spans)
+        self._stale = False
         self.query_one("#details-body", Static).update(body)
         if not keep_scroll:
             self.scroll_home(animate=False)
