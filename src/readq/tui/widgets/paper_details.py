@@ -129,7 +129,7 @@ class PaperDetails(VerticalScroll, can_focus=True):
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
         Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
         Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
-        Binding("q", "screen.back", "Back to the list", show=False),
+        Binding("q", "screen.back", "Back"),
     ]
 
     DEFAULT_CSS = """
