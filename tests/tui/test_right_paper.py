@@ -100,3 +100,20 @@ async def test_view_switch_keeps_the_paper_or_goes_to_the_top(make_app, open_lib
         await pilot.press("1")  # the last paper is unread: still on it in the Inbox
         await settle(pilot)
         assert current(app) == last
+
+
+async def test_view_switch_with_a_filter_goes_to_the_top_match_of_the_new_view(make_app):
+    papers = numbered_papers(30)  # every 10th paper is on the same topic
+    robotics = [p for p in papers if "robotics" in p.title]
+    states = {robotics[0].id: {"starred": True}, robotics[1].id: {"starred": True}}
+    app = make_app(papers, states=states)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"robotics", "enter")
+        await settle(pilot)
+        lst = screen_of(app).paper_list
+        lst.cursor = list(lst.rows).index(robotics[2].id)  # not starred, below the others
+        await pilot.press("2")
+        await settle(pilot)
+        assert set(lst.rows) == {robotics[0].id, robotics[1].id}
+        assert current(app) == lst.rows[0]

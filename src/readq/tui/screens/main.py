@@ -60,6 +60,8 @@ class MainScreen(QueueActions):
         self._keep_after_filter: str | None = None
         self._top_after_filter = False
         """The query changed: its result puts the cursor on the top match."""
+        self._top_if_missing = False
+        """The view changed: the result keeps the paper, else goes to the top."""
         self.titles_indexed = False
         self.abstracts_indexed = False
 
@@ -147,7 +149,7 @@ class MainScreen(QueueActions):
         self._base_rows = view_rows(self.orders.order(self.sort), lib.states, self.view)
         self._base_set = None
         if self.filter_active:
-            self._start_filter(keep=keep, top=top)
+            self._start_filter(keep=keep, top_if_missing=top)
         else:
             self.paper_list.set_rows(self._base_rows, keep=keep, top=top)
         self._update_header()
@@ -163,7 +165,7 @@ class MainScreen(QueueActions):
             pid = self.paper_list.highlighted
             lib = self.session.library
             there = pid is not None and view.admits(lib.states.get(pid, DEFAULT_STATE))
-            self.refresh_view(keep=pid if there else None, top=not there)
+            self.refresh_view(keep=pid if there else None, top=True)
 
     def action_next_view(self) -> None:
         self.action_view(VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)].value)
@@ -215,7 +217,7 @@ class MainScreen(QueueActions):
         self._relevance = True
         self.details.set_spans(self._spans_for(value), typing=self.filter_input.has_focus)
         if self.filter_active:
-            self._start_filter(top=True)
+            self._start_filter(first=True)
         else:
             self.filter_generation += 1
             self._filter_result = None
@@ -249,12 +251,16 @@ class MainScreen(QueueActions):
         spans = self.session.index.title_spans
         return lambda text: spans(query, text)
 
-    def _start_filter(self, keep: str | None = None, *, top: bool = False) -> None:
-        """Run the query over the view; with ``top`` (the query changed) its result
-        puts the cursor on the top match, else on ``keep`` or the current paper."""
+    def _start_filter(
+        self, keep: str | None = None, *, first: bool = False, top_if_missing: bool = False
+    ) -> None:
+        """Run the query over the view; with ``first`` (the query changed) its result
+        puts the cursor on the top match, else on ``keep`` or the current paper (when
+        they are gone: on the same row, or the top one with ``top_if_missing``)."""
         self.filter_generation += 1
         self.filter_pending = True
-        self._top_after_filter = self._top_after_filter or top
+        self._top_after_filter = self._top_after_filter or first
+        self._top_if_missing = top_if_missing
         if self._base_set is None:
             self._base_set = set(self._base_rows)
         self._keep_after_filter = keep
@@ -309,6 +315,7 @@ class MainScreen(QueueActions):
         self.paper_list.set_rows(
             ids,
             keep=ids[0] if top and ids else self._keep_after_filter,
+            top=self._top_if_missing,
             query=message.query,
             spans=self.session.index.title_spans,
         )
