@@ -49,6 +49,8 @@ async def test_z_zooms_the_pane_with_15_abstract_lines_at_80x24_and_q_returns(ma
         assert app.focused is screen.paper_list
         await pilot.press("z", "z")
         assert app.focused is screen.paper_list
+        await pilot.press("z", "slash")  # the filter comes back with the list
+        assert not screen.has_class("-details-only") and screen.filter_input.has_focus
 
 
 async def test_r_moves_on_and_the_next_pane_starts_at_its_top(make_app):

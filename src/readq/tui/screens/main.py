@@ -184,6 +184,9 @@ class MainScreen(QueueActions):
     # -- filtering -----------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
+        if self.zoomed:  # the filter line is hidden while the pane is zoomed
+            self.zoomed = False
+            self.update_layout()
         # At once (``focus()`` waits a turn): keys typed right after `/` are the query.
         self.set_focus(self.filter_input)
 
