@@ -126,3 +126,15 @@ async def test_papers_added_during_the_session_are_new(data_dir, home):
         await settle(pilot)
         assert "New 1" in header(app)
         assert titles(app)[0] == "Arrived during the session"
+
+
+def test_the_queue_new_first_order_is_the_core_sort():
+    from readq.tui.queue import Orders
+
+    entries = {}
+    for i in range(40):
+        seen = f"2026-11-{1 + i % 3:02d}T00:00:00Z"
+        e = Entry(f"id{i:02d}", f"t{i}", published=f"2026-10-{1 + i % 7:02d}", first_seen=seen)
+        entries[e.id] = e
+    since = "2026-11-02T00:00:00Z"
+    assert Orders(entries, since).order("new") == sorted_ids(entries, entries, "new", since)
