@@ -36,11 +36,11 @@ class Orders:
             if sort == "new":  # the date order split in two: one pass, no second sort
                 entries, since = self._entries, self.new_since
                 by_date = self.order("date")
-                new = [i for i in by_date if i in entries and entries[i].first_seen > since]
-                if not new or len(new) == len(by_date):
+                fresh = {e.id for e in list(entries.values()) if e.first_seen > since}
+                if not fresh or len(fresh) >= len(by_date):
                     cached = by_date
                 else:
-                    fresh = set(new)
+                    new = [i for i in by_date if i in fresh]
                     cached = new + [i for i in by_date if i not in fresh]
                 self._cache[sort] = cached
                 return cached
