@@ -181,7 +181,7 @@ def select(
         if result.ranked and sort is None:
             return Selection(ids, errors)
     momentum = library.momenta() if sort == "trending" else None
-    return Selection(sorted_ids(library.entries, ids, sort or "date", momentum), errors)
+    return Selection(sorted_ids(library.entries, ids, sort or "date", momentum=momentum), errors)
 
 
 def papers(

@@ -29,7 +29,7 @@ from readq.importing import ImportReport, import_shard, resolve_ids, unique_pape
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
 from readq.storage import migrate
 from readq.storage.documents import entry_from_doc, state_from_doc
-from readq.storage.fsutil import keep_aside
+from readq.storage.fsutil import atomic_write_bytes, keep_aside
 from readq.storage.layout import (
     abstract_shard,
     abstract_shards,
@@ -45,6 +45,8 @@ from readq.storage.store import Store, Transaction
 __all__ = ["Change", "ImportReport", "Library"]
 
 _T = TypeVar("_T")
+SESSION_FILE = "session-started"
+"""When the reading queue last started (see :meth:`Library.begin_session`)."""
 
 
 def _kept_aside(exc: CorruptFileError) -> CorruptFileError:
@@ -398,6 +400,26 @@ class Library:
 
     def counts(self) -> dict[str, int]:
         return views.counts(self.entries, self.states)
+
+    def begin_session(self) -> str:
+        """Record that a reading-queue session starts now; return when the previous one
+        started ("" if none): papers first seen after that are new (``first_seen`` is
+        compared as a string, both are :func:`~readq.clock.iso` timestamps).
+
+        The marker is one small file written atomically: a crash leaves the old or the
+        new start, never a torn one. A marker that cannot be read counts as none (every
+        paper new); one that cannot be written raises OSError (the caller says so).
+        """
+        path = self.store.root / SESSION_FILE
+        try:
+            previous = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            previous = ""
+        if len(previous) != 20 or not previous.endswith("Z"):
+            previous = ""
+        self.store.root.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, (iso(self.clock()) + "\n").encode("ascii"))
+        return previous
 
 
 def _notes(fields: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:

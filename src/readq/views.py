@@ -29,8 +29,9 @@ class View(str, Enum):
         return True
 
 
-SORTS = ("date", "upvotes", "title", "added", "trending")
+SORTS = ("new", "date", "upvotes", "title", "added", "trending")
 SORT_LABELS = {
+    "new": "new first",
     "date": "newest first",
     "upvotes": "most upvoted",
     "title": "title A-Z",
@@ -48,12 +49,15 @@ def _upvotes_key(e: Entry) -> tuple[int, str]:
 
 
 def sort_key(
-    sort: str, momentum: Mapping[str, int] | None = None
+    sort: str, new_since: str = "", *, momentum: Mapping[str, int] | None = None
 ) -> tuple[Callable[[Entry], Any], bool]:
     """(key, reverse) for ``sorted``; unknown dates/upvotes sort last.
 
-    ``trending`` orders by ``momentum`` (upvotes gained per day, see
+    ``new`` puts the papers first seen after ``new_since`` first, each group newest
+    first. ``trending`` orders by ``momentum`` (upvotes gained per day, see
     ``Library.momenta``), then by upvotes; papers without a momentum come after."""
+    if sort == "new":
+        return (lambda e: (e.first_seen > new_since, e.published or "", e.first_seen)), True
     if sort == "date":
         return _date_key, True
     if sort == "upvotes":
@@ -72,12 +76,19 @@ def sorted_ids(
     entries: Mapping[str, Entry],
     ids: Iterable[str],
     sort: str,
+    new_since: str = "",
+    *,
     momentum: Mapping[str, int] | None = None,
 ) -> list[str]:
-    key, reverse = sort_key(sort, momentum)
+    key, reverse = sort_key(sort, new_since, momentum=momentum)
     chosen = [entries[i] for i in ids if i in entries]
     chosen.sort(key=key, reverse=reverse)
     return [e.id for e in chosen]
+
+
+def is_new(entry: Entry, new_since: str) -> bool:
+    """First seen after ``new_since``, the start of the previous reading-queue session."""
+    return entry.first_seen > new_since
 
 
 def view_rows(order: Sequence[str], states: Mapping[str, PaperState], view: View) -> list[str]:

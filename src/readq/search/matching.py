@@ -78,6 +78,8 @@ class QueryMatching:
     _authors: list[int]
     _published: list[str]
     _seen: list[str]
+    new_since: str = ""
+    """``is:new``: papers first seen after this UTC timestamp ("" : every paper)."""
     _post: dict[str, Postings]
     _vocab: Vocabulary
     _version: int
@@ -224,6 +226,8 @@ class QueryMatching:
             return {num[pid] for pid, s in states.items() if pid in num and getattr(s, attr)}
         if f.key == "code":
             return self._code | self._code_links
+        if f.key == "new":  # first seen after ``new_since`` (set by the reading queue)
+            return _in_range(self._seen, self.new_since + "\x00", None, False)
         if f.key in ("up", "authors"):
             values = self._up if f.key == "up" else self._authors
             lo = 0 if f.lo is None else int(f.lo)

@@ -21,7 +21,7 @@ from readq.search.words import ASCII_TABLE, STOPWORDS, fold, split_words
 
 TermKind = Literal["fuzzy", "exact", "phrase"]
 TermField = Literal["any", "title", "abstract", "note", "org"]
-FilterKey = Literal["read", "starred", "note", "code", "up", "authors", "date", "seen"]
+FilterKey = Literal["read", "starred", "note", "code", "up", "authors", "date", "seen", "new"]
 
 # -- the parsed query --------------------------------------------------------------------
 
@@ -116,6 +116,7 @@ _IS: dict[str, tuple[FilterKey, bool]] = {
     "unread": ("read", True),
     "starred": ("starred", False),
     "unstarred": ("starred", True),
+    "new": ("new", False),
 }
 _HAS: dict[str, FilterKey] = {"note": "note", "notes": "note", "code": "code"}
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)\Z", re.S)

@@ -17,18 +17,20 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
+from readq import config
 from readq.crashlog import write_crash_log
 from readq.errors import ReadqError
 from readq.library import Library
 from readq.search.index import SearchIndex
 from readq.tui.commands import ReadqCommands
-from readq.tui.keymap import bindings
+from readq.tui.keymap import bindings, keymap_ids
 from readq.tui.queue import History
 from readq.tui.screens.help import HelpScreen
 from readq.tui.screens.main import MainScreen
 from readq.tui.screens.note_editor import NoteEditor
 from readq.tui.session import Session, Store
 from readq.tui.typeahead import deliver
+from readq.views import SORTS
 
 __all__ = ["ReadqApp", "run_app", "write_crash_log"]
 
@@ -55,11 +57,28 @@ class ReadqApp(App[int]):
         today: Callable[[], dt.date] = dt.date.today,
         poll_interval: float = 2.0,
         home: Path | None = None,
+        settings: config.Settings | None = None,
     ) -> None:
         super().__init__()
+        self.problems: list[str] = []
+        """What went wrong with the settings or the session marker (shown on mount)."""
+        if settings is None:
+            settings, self.problems = config.load_settings(sorts=SORTS)
+        try:
+            new_since = library.begin_session()
+        except OSError as err:
+            new_since = ""
+            self.problems.append(f"could not record the session start: {err.strerror or err}")
         self.session = Session(
-            library, today=today, home=home, demo=demo, poll_interval=poll_interval
+            library,
+            today=today,
+            home=home,
+            demo=demo,
+            poll_interval=poll_interval,
+            settings=settings,
+            new_since=new_since,
         )
+        self._theme_ready = False
         self._signals: list[int] = []
         self._resumed_at = -SIGINT_GRACE
         self.crash_log: Path | None = None
@@ -88,6 +107,7 @@ class ReadqApp(App[int]):
         return MainScreen(self.session)
 
     def on_mount(self) -> None:
+        self._apply_settings()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             try:
@@ -95,6 +115,34 @@ class ReadqApp(App[int]):
             except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
                 continue
             self._signals.append(sig)
+
+    def _apply_settings(self) -> None:
+        """Theme and key overrides from the settings; problems become notifications."""
+        settings = self.session.settings
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        else:
+            self.problems.append(f"unknown theme {settings.theme!r}; using {self.theme}")
+        known = keymap_ids()
+        unknown = sorted(set(settings.keys) - known)
+        if unknown:
+            self.problems.append(f"[keys] names no action: {', '.join(unknown)}; ignored")
+        keys = {k: v for k, v in settings.keys.items() if k in known}
+        if keys:
+            self.set_keymap(keys)
+        for problem in self.problems:
+            self.notify(problem, title="Settings", severity="warning", markup=False, timeout=8)
+        self._theme_ready = True
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the palette is remembered (not in the demo)."""
+        if self._theme_ready and not self.session.demo:
+            self.session.save_setting("theme", theme, self._setting_failed)
+
+    def _setting_failed(self, message: str) -> None:
+        self.call_from_thread(
+            self.notify, message, title="Setting not saved", severity="warning", markup=False
+        )
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()

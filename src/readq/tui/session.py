@@ -17,10 +17,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from readq.config import Settings, save_setting
+from readq.errors import ReadqError
 from readq.library import Change, Library
 from readq.models import DEFAULT_STATE, Entry
 from readq.search.index import SearchIndex
-from readq.tui.queue import History
+from readq.tui.queue import History, new_count
+from readq.views import SORTS
 
 T = TypeVar("T")
 
@@ -69,6 +72,9 @@ class Session:
     home: Path | None = None
     demo: bool = False
     poll_interval: float = 2.0
+    settings: Settings = field(default_factory=Settings)
+    new_since: str = ""
+    """Papers first seen after this (the previous session's start) are new."""
     store: Store = field(init=False)
     index: SearchIndex = field(init=False, default_factory=SearchIndex)
     history: History = field(init=False, default_factory=History)
@@ -76,6 +82,20 @@ class Session:
 
     def __post_init__(self) -> None:
         self.store = Store(self.library)
+        self.index.new_since = self.new_since
+        self._new: tuple[int, int] = (-1, 0)
+
+    def is_new(self, pid: str) -> bool:
+        entry = self.library.entries.get(pid)
+        return entry is not None and entry.first_seen > self.new_since
+
+    @property
+    def new_count(self) -> int:
+        """Papers that are new (cached per catalog size: papers are only ever added)."""
+        size = len(self.library.entries)
+        if self._new[0] != size:
+            self._new = (size, new_count(self.library.entries, self.new_since))
+        return self._new[1]
 
     # -- writes --------------------------------------------------------------------------
 
@@ -111,6 +131,18 @@ class Session:
     @property
     def undo_label(self) -> str:
         return self.history.undo[-1].label if self.history.undo else ""
+
+    def save_setting(self, key: str, value: object, failed: Callable[[str], None]) -> None:
+        """Remember a setting (on the store thread); ``failed`` gets the reason, from
+        that thread, if it could not be written."""
+
+        def save() -> None:
+            try:
+                save_setting(key, value, sorts=SORTS)
+            except (ReadqError, OSError, ValueError) as err:
+                failed(str(err))
+
+        self.store.submit(save)
 
     # -- papers --------------------------------------------------------------------------
 
