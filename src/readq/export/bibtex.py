@@ -42,6 +42,8 @@ _NAME_SUFFIXES = frozenset(("jr", "sr", "ii", "iii", "iv"))
 _ISO_YEAR = re.compile(r"(\d{4})-\d{2}-\d{2}")
 _NEW_ARXIV = re.compile(r"(\d{2})\d{2}\.")
 _OLD_ARXIV = re.compile(r"[^/]+/(\d{2})")
+# A word's letters and digits, apart from the punctuation around them: "(LoRA):".
+_WORD_CORE = re.compile(r"([^\w]*)(.*?\w)([^\w]*)")
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
@@ -80,12 +82,17 @@ def _has_inner_capital(word: str) -> bool:
     return any(ch.isupper() for ch in letters[1:])
 
 
+def _title_word(word: str) -> str:
+    if not _has_inner_capital(word):
+        return escape_bibtex(word)
+    core = _WORD_CORE.fullmatch(word)
+    head, body, tail = core.groups() if core else ("", word, "")
+    return escape_bibtex(head) + "{" + escape_bibtex(body) + "}" + escape_bibtex(tail)
+
+
 def bibtex_title(title: str) -> str:
     """The title escaped, with words like ``LoRA`` or ``BERT`` protected by braces."""
-    words = display_title(title).split(" ")
-    return " ".join(
-        "{" + escape_bibtex(w) + "}" if _has_inner_capital(w) else escape_bibtex(w) for w in words
-    )
+    return " ".join(_title_word(w) for w in display_title(title).split(" "))
 
 
 def _author(name: str) -> str:
@@ -138,18 +145,20 @@ def citation_keys(bases: Sequence[tuple[str, str]]) -> dict[str, str]:
     Suffixes are given in the order of the paper ids, not the export's order, so a
     paper keeps its key whichever order the file is written in.
     """
+    ordered = sorted(bases, key=lambda pair: (pair[1], pair[0]))
     keys: dict[str, str] = {}
-    used: set[str] = set()
-    seen: dict[str, int] = {}
-    for pid, base in sorted(bases, key=lambda pair: (pair[1], pair[0])):
-        n = seen.get(base, 0)
-        key = base + _suffix(n)
-        while key in used:
-            n += 1
+    for pid, base in ordered:  # a natural key goes to the first paper that has it
+        if base not in keys.values():
+            keys[pid] = base
+    used = set(keys.values())
+    for pid, base in ordered:
+        n = 1
+        while pid not in keys:
             key = base + _suffix(n)
-        seen[base] = n + 1
-        used.add(key)
-        keys[pid] = key
+            if key not in used:
+                keys[pid] = key
+                used.add(key)
+            n += 1
     return keys
 
 

@@ -17,6 +17,7 @@ from readq.export.items import starred_items
 from readq.export.markdown import render_markdown
 from readq.export.state import last_export, record_export
 from readq.storage import fsutil
+from readq.storage.lock import library_lock
 
 if TYPE_CHECKING:
     from readq.library import Library
@@ -70,8 +71,12 @@ def prepare_export(
 
 
 def record(library: Library, export: Export) -> None:
-    """Remember this export's time for the next ``--since-last``."""
-    record_export(library.store.root, export.started)
+    """Remember this export's time for the next ``--since-last``.
+
+    Under the library lock, so a recovery sweeping temp files cannot meet ours.
+    """
+    with library_lock(library.store.root, library.store.lock_timeout):
+        record_export(library.store.root, export.started)
 
 
 def write_markdown(path: Path, text: str) -> None:
