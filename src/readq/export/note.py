@@ -11,7 +11,8 @@ before it goes in, changing as little as it can:
   disabled (``\\]:``), so the other text of the document cannot link through them;
 * the document's outline stays ours: a heading in the note is moved down two levels
   (``#`` becomes ``###``) and a setext underline is escaped;
-* a fence left open is closed, so the note cannot swallow what follows.
+* code (fenced or indented) is left exactly as written; a fence left open is closed,
+  so the note cannot swallow what follows.
 
 Then the result is parsed (markdown-it, CommonMark) and checked; if anything unexpected
 remains, the note falls back to a fenced code block that shows it byte for byte.
@@ -30,6 +31,7 @@ from readq.export.escape import ENTITY_START, fenced_block, normalize_note
 _ALLOWED_LINK = re.compile(r"(?:https?:|mailto:)", re.IGNORECASE)
 _AUTOLINK = re.compile(r"<(?:https?:|mailto:)[^<>\s\x00-\x1f\x7f]*>", re.IGNORECASE)
 _POINTY_DESTINATION = re.compile(r"[ \t]*\n?[ \t]*<[^<>\n\\]*>")
+_INDENTED = re.compile(r"(?: {4}| {0,3}\t)[ \t]*\S")
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}(?=[^`]*$)|~{3,})")
 # Container prefixes (quotes, list markers) before a heading's or underline's text.
 _PREFIX = r"^((?:[ \t]*(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*)"
@@ -63,7 +65,8 @@ def _demote(line: str, prev_blank: bool) -> str:
 
 
 def _blocks(note: str) -> list[tuple[bool, str]]:
-    """The note cut into (is_fenced_code, text) parts; a fence left open is closed."""
+    """The note cut into (is_code, text) parts: fenced or indented code is kept as it is,
+    and a fence left open is closed."""
     parts: list[tuple[bool, str]] = []
     prose: list[str] = []
     lines = note.split("\n")
@@ -71,6 +74,16 @@ def _blocks(note: str) -> list[tuple[bool, str]]:
     prev_blank = True
     while i < len(lines):
         line = lines[i]
+        if prev_blank and _INDENTED.match(line):  # an indented code block: verbatim
+            if prose:
+                parts.append((False, "\n".join(prose)))
+                prose = []
+            start = i
+            while i < len(lines) and (_INDENTED.match(lines[i]) or not lines[i].strip()):
+                i += 1
+            parts.append((True, "\n".join(lines[start:i])))
+            prev_blank = not lines[i - 1].strip()
+            continue
         opening = _FENCE_OPEN.match(line)
         if not opening:
             prose.append(_demote(line, prev_blank))
