@@ -221,10 +221,20 @@ class Library:
 
     # -- changing state -----------------------------------------------------------------
 
-    def update(self, changes: Mapping[str, Mapping[str, Any]], label: str = "") -> Change:
-        """Set fields (read/starred/note) of several papers in one atomic transaction."""
+    def update(
+        self,
+        changes: Mapping[str, Mapping[str, Any]],
+        label: str = "",
+        *,
+        expected: Mapping[str, str] | None = None,
+    ) -> Change:
+        """Set fields (read/starred/note) of several papers in one atomic transaction.
+
+        ``expected`` maps paper ids to the note the caller started from: a note someone
+        else changed meanwhile is kept below the new one (``Change.conflicts``).
+        """
         check_changes(changes, lambda pid: pid in self.entries or pid in self.states)
-        delta = StateDelta(changes, iso(self.clock()))
+        delta = StateDelta(changes, iso(self.clock()), expected)
         deferred = _DurableFailure()
         with deferred, self.store.transaction() as txn:
             self._backup_if_due(len(changes) > 1 and "pre-bulk")
@@ -254,14 +264,20 @@ class Library:
     def set_field(self, pids: Iterable[str], name: str, value: Any, label: str = "") -> Change:
         return self.update({pid: {name: value} for pid in pids}, label)
 
-    def set_note(self, pid: str, text: str) -> Change:
-        return self.update({pid: {"note": text}}, "note")
+    def set_note(self, pid: str, text: str, expected: str | None = None) -> Change:
+        """Set a note; with ``expected`` (the note the edit started from) a note changed
+        elsewhere meanwhile is kept below ``text`` and ``Change.conflict`` is true."""
+        return self.update(
+            {pid: {"note": text}}, "note", expected=None if expected is None else {pid: expected}
+        )
 
     def undo(self, change: Change) -> Change:
-        return self.update(change.before, f"undo {change.label}".strip())
+        return self.update(
+            change.before, f"undo {change.label}".strip(), expected=_notes(change.after)
+        )
 
     def redo(self, change: Change) -> Change:
-        return self.update(change.after, change.label)
+        return self.update(change.after, change.label, expected=_notes(change.before))
 
     def _backup_if_due(self, kind: str | Literal[False]) -> None:
         """Inside a transaction: a backup before bulk changes and imports, and daily.
@@ -337,6 +353,11 @@ class Library:
 
     def counts(self) -> dict[str, int]:
         return views.counts(self.entries, self.states)
+
+
+def _notes(fields: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The notes a change left (or found): what undo/redo expect to find on disk."""
+    return {pid: str(f["note"]) for pid, f in fields.items() if "note" in f}
 
 
 def _catalog_shard_of(paper: Paper) -> str:

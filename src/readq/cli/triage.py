@@ -6,12 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import readq
 from readq.cli.common import AddCommand, Handler, id_prefix, open_library, out
 from readq.errors import EX_NOTFOUND, UsageError
 from readq.library import Library
 from readq.text import plural
+
+if TYPE_CHECKING:
+    from readq.drafts import Draft
 
 # -- readq read / unread / star / unstar ---------------------------------------------------
 
@@ -73,21 +77,61 @@ def cmd_note(args: argparse.Namespace) -> int:
     pid = lib.resolve(args.id)
     if args.clear and args.text is not None:
         raise UsageError("give a note text or --clear, not both")
-    if args.clear:
-        text = ""
-    elif args.text is not None:
-        text = args.text
-    else:
-        from readq.editor import edit_text
+    if args.clear or args.text is not None:
+        note = readq.set_note(lib, pid, "" if args.clear else args.text)
+        out("Note saved." if note else "Note cleared.")
+        return 0
+    return _note_in_editor(lib, pid)
 
-        edited = edit_text(lib.state(pid).note)
-        if edited is None:
-            out("editor exited with an error; the note was not changed", file=sys.stderr)
-            return 1
-        text = edited
-    note = readq.set_note(lib, pid, text)
-    out("Note saved." if note else "Note cleared.")
+
+def _note_in_editor(lib: Library, pid: str) -> int:
+    """``readq note ID``: the note (or the draft kept from last time) in $EDITOR, saved
+    as a compare-and-set against the note the edit started from."""
+    from readq import drafts
+    from readq.editor import edit_note
+
+    data = lib.store.root
+    current = lib.state(pid).note
+    text, base = current, current
+    draft = drafts.load_draft(data, pid)
+    if draft is not None:
+        if _restore_draft(draft):
+            text, base = draft.text, current if draft.base is None else draft.base
+        else:
+            drafts.delete_draft(data, pid)
+    edited = edit_note(data, pid, text, base)
+    if edited is None:
+        out(
+            "editor exited with an error; the note was not changed "
+            f"(what it wrote is kept as a draft: 'readq note {pid[:8]}' offers it back)",
+            file=sys.stderr,
+        )
+        return 1
+    if edited == base and base == current:
+        drafts.delete_draft(data, pid)
+        out("Note unchanged.")
+        return 0
+    change = lib.set_note(pid, edited, expected=base)
+    drafts.delete_draft(data, pid)
+    if change.conflict:
+        out("Note saved; another change to it was kept below.")
+    else:
+        out("Note saved." if lib.state(pid).note else "Note cleared.")
     return 0
+
+
+def _restore_draft(draft: Draft) -> bool:
+    """Offer a kept draft back: asks on a terminal, else restores it (and says so)."""
+    preview = draft.text.strip().splitlines()[0][:60] if draft.text.strip() else "(empty)"
+    if sys.stdin.isatty():
+        out(f"An unsaved draft of this note from {draft.when} was kept: {preview}")
+        try:
+            answer = input("Restore it? [Y/n] ").strip().lower()
+        except EOFError:
+            answer = ""
+        return answer in ("", "y", "yes")
+    out(f"Editing the unsaved draft from {draft.when} (the saved note is kept if it changed).")
+    return True
 
 
 def add_note(add: AddCommand) -> None:

@@ -182,6 +182,15 @@ COMMANDS: tuple[Command, ...] = (
         "Papers",
         footer=True,
     ),
+    # feat-trust: fetch today's papers
+    Command(
+        "fetch_today",
+        "F",
+        "Fetch",
+        "Fetch today's papers from Hugging Face",
+        "fetch today's papers from Hugging Face and add them",
+        "Papers",
+    ),
     # App
     Command(
         "command_palette",

@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -87,12 +88,18 @@ class Session:
             return self._unsaved[key]
         return getattr(self.library.states.get(pid, DEFAULT_STATE), name)
 
-    def submit_update(self, changes: Changes, label: str) -> concurrent.futures.Future[Change]:
+    def submit_update(
+        self, changes: Changes, label: str, *, expected: Mapping[str, str] | None = None
+    ) -> concurrent.futures.Future[Change]:
         """Queue ``changes`` on the store thread; until :meth:`settled`, they are what
-        :meth:`effective` answers."""
+        :meth:`effective` answers. ``expected``: see ``Library.update``."""
         for pid, fields in changes.items():
             for name, value in fields.items():
                 self._unsaved[(pid, name)] = value
+        if expected:
+            return self.store.submit(
+                partial(self.library.update, expected=expected), changes, label
+            )
         return self.store.submit(self.library.update, changes, label)
 
     def settled(self, changes: Changes) -> None:
