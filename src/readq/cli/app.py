@@ -15,7 +15,15 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from readq import __version__
-from readq.cli import browsing, fetching, importing, interactive, maintenance, triage
+from readq.cli import (
+    browsing,
+    exporting,
+    fetching,
+    importing,
+    interactive,
+    maintenance,
+    triage,
+)
 from readq.cli.common import AddCommand, Handler, out
 from readq.crashlog import write_crash_log
 from readq.errors import EX_NOTFOUND, EX_SOFTWARE, ReadqError, UsageError
@@ -30,7 +38,7 @@ COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
     browsing.add_show,
     triage.add_state_commands,
     triage.add_note,
-    triage.add_export,
+    exporting.add_export,
     browsing.add_stats,
     maintenance.add_restore,
     maintenance.add_doctor,

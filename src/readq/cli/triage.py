@@ -1,17 +1,16 @@
-"""Changing what you did with papers, and getting it out: ``readq read``/``unread``/
-``star``/``unstar``, ``readq note`` and ``readq export``."""
+"""Changing what you did with papers: ``readq read``/``unread``/``star``/``unstar`` and
+``readq note`` (getting them out, ``readq export``, is in ``exporting``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import readq
 from readq.cli.common import AddCommand, Handler, id_prefix, open_library, out
-from readq.errors import EX_NOTFOUND, OutputError, UsageError
+from readq.errors import EX_NOTFOUND, UsageError
 from readq.library import Library
 from readq.text import plural
 
@@ -140,25 +139,3 @@ def add_note(add: AddCommand) -> None:
     sp.add_argument("id", metavar="ID")
     sp.add_argument("text", nargs="?", metavar="TEXT")
     sp.add_argument("--clear", action="store_true", help="remove the note")
-
-
-# -- readq export --------------------------------------------------------------------------
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    lib = open_library(args)
-    if args.output in (None, "-"):
-        sys.stdout.write(readq.starred_markdown(lib))
-        return 0
-    target = Path(args.output)
-    if not args.force and target.exists() and not target.is_dir():
-        raise OutputError(f"{target} already exists; use --force to overwrite it")
-    count = readq.export_starred(lib, target)
-    out(f"Exported {plural(count, 'starred paper')} to {target}.")
-    return 0
-
-
-def add_export(add: AddCommand) -> None:
-    sp = add("export", cmd_export, "write starred papers as Markdown")
-    sp.add_argument("-o", "--output", metavar="FILE", help="output file ('-' or omitted: stdout)")
-    sp.add_argument("--force", action="store_true", help="overwrite an existing file")
