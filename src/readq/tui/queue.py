@@ -7,7 +7,7 @@ screens only wire it to the terminal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from readq.library import Change
@@ -25,9 +25,15 @@ class Orders:
     """Every id of the catalog sorted once per sort order, so that switching views is a
     single pass over a presorted list instead of a sort of 100,000 entries."""
 
-    def __init__(self, entries: Mapping[str, Entry], new_since: str = "") -> None:
+    def __init__(
+        self,
+        entries: Mapping[str, Entry],
+        new_since: str = "",
+        momentum: Callable[[], Mapping[str, int]] | None = None,
+    ) -> None:
         self._entries = entries
         self.new_since = new_since
+        self._momentum = momentum  # read on first use: only ``trending`` needs it
         self._cache: dict[str, list[str]] = {}
 
     def order(self, sort: str) -> list[str]:
@@ -45,7 +51,10 @@ class Orders:
                 self._cache[sort] = cached
                 return cached
             ids = list(self._entries)  # one C-level copy: safe beside a writer thread
-            cached = self._cache[sort] = sorted_ids(self._entries, ids, sort, self.new_since)
+            gains = self._momentum() if sort == "trending" and self._momentum else None
+            cached = self._cache[sort] = sorted_ids(
+                self._entries, ids, sort, self.new_since, momentum=gains
+            )
         return cached
 
     def invalidate(self) -> None:

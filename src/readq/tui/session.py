@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from readq.config import Settings, save_setting
 from readq.errors import ReadqError
@@ -143,6 +143,14 @@ class Session:
                 failed(str(err))
 
         self.store.submit(save)
+
+    def startup_messages(self) -> list[tuple[str, Literal["information", "warning"]]]:
+        """What to say once at start: damage kept aside, the format upgrade."""
+        lib = self.library
+        said: list[tuple[str, Literal["information", "warning"]]] = []
+        said += [(text, "warning") for text in lib.warnings]
+        said += [(text, "information") for text in lib.notices]
+        return said
 
     # -- papers --------------------------------------------------------------------------
 

@@ -49,7 +49,8 @@ class MainScreen(QueueActions):
         self.view = View(settings.default_view)
         if settings.sort in SORTS:
             self.sort = settings.sort
-        self.orders = Orders(session.library.entries, session.new_since)
+        lib = session.library
+        self.orders = Orders(lib.entries, session.new_since, lib.momenta)
         self._relevance = True
         self._base_rows: list[str] = []
         self._base_set: set[str] | None = None
@@ -90,8 +91,8 @@ class MainScreen(QueueActions):
         self._build_index()
         if self.session.poll_interval > 0:
             self.set_interval(self.session.poll_interval, self.poll_now)
-        for warning in self.session.library.warnings:
-            self.say(warning, severity="warning")
+        for text, severity in self.session.startup_messages():
+            self.say(text, severity=severity)
 
     def on_resize(self, event: events.Resize) -> None:
         self.update_layout()
