@@ -1,0 +1,172 @@
+"""Is this text a paper listing at all? Evidence for and against, and the verdict.
+
+The parser never fails on text, so a README or a Python file "parses" into papers made
+of headings and code. Before an import, ``refusal`` weighs what the lines and the
+records look like (the "Not a listing" section of ``docs/listing-format.md``):
+
+- **evidence**: metadata blocks (``• N authors``, ``·``, dates with upvotes), page
+  chrome, and records shaped like papers (a title, then a long abstract ending a
+  sentence);
+- **counter-evidence**: Markdown headings, fences, tables and list items, source code
+  (keywords, lines ending in ``;``/``{``/``}``, indented blocks), the same delimiter
+  count on most lines (CSV/TSV), and records whose "title" is one word or a sentence.
+
+``Evidence`` watches the raw lines as they stream past (only the first 120 characters of
+each line are looked at, so a 10 MB abstract costs nothing extra).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from readq.errors import InputError
+from readq.listing.lines import abstract_like, classify, title_like
+from readq.models import Paper
+
+__all__ = ["Evidence", "NotAListingError", "refusal", "require_listing"]
+
+FORCE_HINT: Final = "use --force to import it anyway"
+
+_HEAD: Final = 120  # characters of each line looked at
+_HEADING: Final = re.compile(r"#{1,6}\s+\S|={3,}\s*$|-{3,}\s*$")
+_FENCE: Final = re.compile(r"(```|~~~)")
+_LIST_ITEM: Final = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s+\S")
+_TABLE: Final = re.compile(r"\|.*\|\s*$")
+_CODE_START: Final = re.compile(
+    r"(?:def|class|import|from\s+\S+\s+import|return|if|elif|else:|for|while|try:|except"
+    r"|with|async|await|raise|assert|yield|const|let|var|function|fn|pub|use|package"
+    r"|#include|#define|#!|@\w+|//|/\*|\*/|SELECT|INSERT|CREATE)\b"
+)
+_ASSIGN: Final = re.compile(r"[\w.\[\]'\"]+\s*[-+*/%|&]?=\s*\S")
+_CALL: Final = re.compile(r"[\w.]+\(.*\)[;:]?")
+_CODE_END: Final = ("{", "}", ";", "):", "(", "[", "]", "*/", "=>", "\\", "},", "],", ");")
+_DELIMITERS: Final = (",", "\t", ";", "|")
+_META_KINDS: Final = frozenset({1, 2, 3, 4})  # chrome, date, authors, dot (lines.py)
+
+
+class NotAListingError(InputError):
+    """Text that parses into "papers" but is not a paper listing (exit 65)."""
+
+
+@dataclass
+class Evidence:
+    """Counts gathered from the raw lines of one input while it is parsed."""
+
+    lines: int = 0  # non-blank
+    meta: int = 0  # chrome, authors, dot and date lines
+    markup: int = 0  # Markdown headings, fences, tables, list items
+    code: int = 0  # lines shaped like source code
+    delimiters: dict[str, Counter[int]] = field(
+        default_factory=lambda: {d: Counter() for d in _DELIMITERS}
+    )
+
+    def watch(self, lines: Iterable[str]) -> Iterator[str]:
+        """Yield ``lines`` unchanged, counting what they look like."""
+        for raw in lines:
+            self.see(raw)
+            yield raw
+
+    def see(self, raw: str) -> None:
+        head = raw[:_HEAD]
+        text = head.strip()
+        if not text:
+            return
+        self.lines += 1
+        kind = classify(0, head if len(raw) <= _HEAD else text + " …")
+        if kind is not None and kind.kind in _META_KINDS:
+            self.meta += 1
+            return
+        if (
+            _HEADING.match(text)
+            or _FENCE.match(text)
+            or _TABLE.match(text)
+            or _LIST_ITEM.match(text)
+        ):
+            self.markup += 1
+        elif (
+            _CODE_START.match(text)
+            or _ASSIGN.match(text)
+            or _CALL.fullmatch(text)
+            or (len(raw) <= _HEAD and text.endswith(_CODE_END))
+            or head.startswith(("    ", "\t"))
+        ):
+            self.code += 1
+        if len(raw) <= 4 * _HEAD:
+            for d, counts in self.delimiters.items():
+                counts[raw.count(d)] += 1
+
+    def tabular(self) -> str | None:
+        """The delimiter most lines have the same (non-zero) number of, if any."""
+        if self.lines < 3:
+            return None
+        for d, counts in self.delimiters.items():
+            for n, times in counts.most_common(2):
+                if n > 0 and times >= 3 and times * 10 >= self.lines * 6:
+                    return {"\t": "tab", "|": "|"}.get(d, d)
+        return None
+
+
+def _has_meta(p: Paper) -> bool:
+    return (
+        p.authors is not None
+        or p.organization is not None
+        or p.published is not None
+        or p.upvotes is not None
+    )
+
+
+def _bad_title(title: str) -> bool:
+    """A "title" no paper has: one word, a sentence, a heading or a line of code."""
+    return (
+        len(title.split()) < 2
+        or not title_like(title)
+        or title.endswith((",", ";", *_CODE_END))
+        or bool(_HEADING.match(title) or _FENCE.match(title) or _ASSIGN.match(title))
+        or bool(_CALL.fullmatch(title))
+    )
+
+
+def refusal(papers: Sequence[Paper], ev: Evidence) -> str | None:
+    """Why ``papers`` (parsed from lines ``ev`` watched) are not a listing; None if they are.
+
+    Inputs without papers are not judged here: the importer says "no papers found".
+    """
+    n = len(papers)
+    if n == 0:
+        return None
+    good = sum(
+        1 for p in papers if _has_meta(p) or (title_like(p.title) and abstract_like(p.abstract))
+    )
+    bad = sum(1 for p in papers if _bad_title(p.title) and not _has_meta(p))
+    lines = max(1, ev.lines)
+    delimiter = ev.tabular()
+    if delimiter is not None and good * 2 < n:
+        return f"it looks like a table (CSV/TSV: most lines have the same number of {delimiter!r})"
+    against = ev.markup + ev.code
+    mostly_code = ev.code >= 2 and ev.code * 2 >= lines
+    if (mostly_code or against >= 3) and against * 10 >= lines and against > ev.meta:
+        what = "Markdown" if ev.markup >= ev.code else "source code"
+        return (
+            f"it looks like {what}: {against} of {lines} lines are headings, lists, "
+            "fences, tables or code"
+        )
+    if bad * 2 >= n and good * 2 < n:
+        return (
+            f"{bad} of {n} would-be titles are one word, a sentence or code, with no "
+            "author or date line"
+        )
+    return None
+
+
+def require_listing(papers: Sequence[Paper], ev: Evidence, label: str) -> None:
+    """Raise ``NotAListingError`` (one line, exit 65) when ``refusal`` finds a reason."""
+    why = refusal(papers, ev)
+    if why is not None:
+        raise NotAListingError(
+            f"{label} does not look like a copied papers listing: {why}; nothing was "
+            f"imported ({FORCE_HINT})"
+        )
