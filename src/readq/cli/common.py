@@ -63,5 +63,5 @@ def entry_json(lib: Library, e: Entry, *, abstract: bool = True) -> dict[str, An
 
 
 def report_query_errors(errors: Iterable[str]) -> None:
-    for err in errors:
-        warn(f"query term ignored: {err}")
+    for err in errors:  # an unclosed quote is not ignored: it is searched as a phrase
+        warn(err if "unclosed quote" in err else f"query term ignored: {err}")
