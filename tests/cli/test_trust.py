@@ -62,3 +62,89 @@ def test_add_still_accepts_every_listing(capsys: pytest.CaptureFixture[str]) -> 
     code, out, err = run(capsys, "add", *files)
     assert code == 0, err
     assert count(capsys) > 20
+
+
+# -- #10.8 words without quotes, #10.9 smaller ones ----------------------------------------
+
+SAMPLE = REPO / "src" / "readq" / "sample.txt"
+
+
+@pytest.fixture
+def sample(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "add", str(SAMPLE))[0] == 0
+
+
+def test_list_takes_the_query_without_quotes_and_after_dashdash(
+    capsys: pytest.CaptureFixture[str], sample: None
+) -> None:
+    quoted = run(capsys, "list", "speculative decoding")
+    words = run(capsys, "list", "speculative", "decoding")
+    assert quoted == words and words[0] == 0 and words[1]
+    code, out, _ = run(capsys, "list", "--", "speculative", "-decoding")
+    assert code in (0, 1) and "Speculative Decoding" not in out
+
+
+def test_list_prints_whole_titles_when_piped(
+    capsys: pytest.CaptureFixture[str], sample: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    _, piped, _ = run(capsys, "list")
+    assert "…" not in piped
+    assert max(map(len, piped.splitlines())) > 40
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    _, tty, _ = run(capsys, "list")
+    assert "…" in tty and max(map(len, tty.splitlines())) <= 40
+
+
+def test_show_wraps_to_the_terminal_only(
+    capsys: pytest.CaptureFixture[str], sample: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, listed, _ = run(capsys, "list", "--limit", "1")
+    pid = listed.split()[0]
+    monkeypatch.setenv("COLUMNS", "50")
+    _, piped, _ = run(capsys, "show", pid)
+    assert max(map(len, piped.splitlines())) > 50
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    _, tty, _ = run(capsys, "show", pid)
+    assert all(len(line) < 50 or line.startswith("  http") for line in tty.splitlines())
+
+
+def test_no_match_and_limit_zero_messages(capsys: pytest.CaptureFixture[str], sample: None) -> None:
+    code, out, err = run(capsys, "list", "zzzqqqxxx")
+    assert (code, out, err) == (1, "", "readq: no papers match\n")
+    code, _, err = run(capsys, "list", "--limit", "0")
+    assert code == 64 and "--limit must be 1 or more" in err
+
+
+def test_query_mistakes_are_explained(capsys: pytest.CaptureFixture[str], sample: None) -> None:
+    _, _, err = run(capsys, "list", '"sparse lanterns')
+    assert "ignored" not in err and "searched as a phrase" in err
+    _, _, err = run(capsys, "list", "seen:10m")
+    assert "10min" in err and "10mo" in err
+    code, _, err = run(capsys, "list", "seen:2030y")
+    assert code == 0 and "internal error" not in err
+
+
+def test_ids_are_eight_digits_unless_two_papers_share_them() -> None:
+    from readq.cli.common import short_ids
+
+    ids = ["0123456789abcdef", "0123456789abcd00", "fedcba9876543210", "0123456780000000"]
+    short = short_ids(ids)
+    assert short("fedcba9876543210") == "fedcba98"
+    assert short("0123456789abcdef") == "0123456789abcde"
+    assert short("0123456789abcd00") == "0123456789abcd0"
+    assert short("0123456780000000") == "0123456780"
+
+
+def test_crash_log_goes_to_the_data_dir_when_it_is_moved(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(args: object) -> int:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("readq.cli.maintenance.cmd_path", boom)
+    other = tmp_path / "other-lib"
+    code, _, err = run(capsys, "--data-dir", str(other), "path")
+    assert code == 70 and str(other / "logs") in err
+    assert list((other / "logs").glob("crash-*.log"))
+    assert not (tmp_path / "home").exists() or not list((tmp_path / "home").rglob("crash-*"))
