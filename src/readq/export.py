@@ -267,7 +267,11 @@ def write_markdown(path: Path, text: str) -> None:
 def starred_items(library: Library) -> list[ExportItem]:
     """The starred papers of ``library``, newest first, with abstract and state."""
     states = library.states.copy()  # a snapshot: the TUI runs this on the store thread
-    ids = [pid for pid, st in states.items() if st.starred and pid in library.entries]
+    ids = [
+        pid
+        for pid, st in states.items()
+        if st.starred and not st.removed and pid in library.entries
+    ]
     ids = sorted_ids(library.entries, ids, "date")
     return [ExportItem(library.entries[i], library.abstract(i), states[i]) for i in ids]
 

@@ -326,9 +326,13 @@ class Library:
             if sig != self._signatures.get(rel):
                 digit = catalog_digit(rel)
                 before = {pid: e for pid, e in self.entries.items() if pid.startswith(digit)}
-                for pid in self._load_catalog_shard(rel):
+                seen = self._load_catalog_shard(rel)
+                for pid in seen:
                     if before.get(pid) != self.entries[pid]:
                         catalog_changed.add(pid)
+                for pid in before.keys() - seen:  # deleted (an import was undone)
+                    del self.entries[pid]
+                    catalog_changed.add(pid)
                 with self._io:
                     self._abstract_shards.discard(abstracts_of_catalog(rel))
         return state_changed, catalog_changed

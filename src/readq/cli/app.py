@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from readq import __version__
-from readq.cli import browsing, importing, interactive, maintenance, triage
+from readq.cli import browsing, history, importing, interactive, maintenance, triage
 from readq.cli.common import AddCommand, Handler, out
 from readq.crashlog import write_crash_log
 from readq.errors import EX_NOTFOUND, EX_SOFTWARE, ReadqError, UsageError
@@ -28,6 +28,8 @@ COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
     browsing.add_list,
     browsing.add_show,
     triage.add_state_commands,
+    history.add_undo,
+    history.add_redo,
     triage.add_note,
     triage.add_export,
     browsing.add_stats,

@@ -22,7 +22,7 @@ from readq.cli.common import (
 from readq.errors import EX_NOTFOUND, UsageError
 from readq.library import Library
 from readq.models import Entry
-from readq.views import SORTS, View
+from readq.views import SORTS, View, sorted_ids
 
 # -- readq list ----------------------------------------------------------------------------
 
@@ -62,12 +62,27 @@ def _view_of(args: argparse.Namespace) -> View:
     return view
 
 
+def removed_selection(lib: Library, query: str | None, sort: str | None) -> readq.Selection:
+    """``readq list --removed``: the papers ``readq remove`` hid (``readq unremove``)."""
+    ids = [pid for pid, st in lib.states.items() if st.removed and pid in lib.entries]
+    errors: list[str] = []
+    if query:
+        result = readq.search_ids(lib, query, within=ids)
+        ids, errors = result.ids, result.errors
+        if result.ranked and sort is None:
+            return readq.Selection(ids, errors)
+    return readq.Selection(sorted_ids(lib.entries, ids, sort or "date"), errors)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be 1 or more")
     query = query_of(args.query)
     lib = open_library(args)
-    ids, errors = readq.select(lib, query, view=_view_of(args), sort=args.sort)
+    if args.removed:
+        ids, errors = removed_selection(lib, query, args.sort)
+    else:
+        ids, errors = readq.select(lib, query, view=_view_of(args), sort=args.sort)
     report_query_errors(errors)
     if args.limit is not None:
         ids = ids[: args.limit]
@@ -96,6 +111,9 @@ def add_list(add: AddCommand) -> None:
     group.add_argument("--read", action="store_true", help="only read papers")
     group.add_argument("--starred", action="store_true", help="only starred papers")
     group.add_argument("--all", action="store_true", help="every paper (the default)")
+    group.add_argument(
+        "--removed", action="store_true", help="only removed papers ('readq unremove ID')"
+    )
     sp.add_argument(
         "--sort", choices=SORTS, help="order (default: relevance for a QUERY, else date)"
     )
