@@ -148,3 +148,84 @@ def test_crash_log_goes_to_the_data_dir_when_it_is_moved(
     assert code == 70 and str(other / "logs") in err
     assert list((other / "logs").glob("crash-*.log"))
     assert not (tmp_path / "home").exists() or not list((tmp_path / "home").rglob("crash-*"))
+
+
+# -- #10.2 remove, undo, redo; #10.7 bulk confirmation ------------------------------------
+
+
+def first_id(capsys: pytest.CaptureFixture[str]) -> str:
+    _, out, _ = run(capsys, "list", "--limit", "1")
+    return out.split()[0]
+
+
+def test_remove_hides_everywhere_and_undo_brings_it_back(
+    capsys: pytest.CaptureFixture[str], sample: None, tmp_path: Path
+) -> None:
+    pid = first_id(capsys)
+    assert run(capsys, "star", pid)[0] == 0
+    code, out, _ = run(capsys, "remove", pid)
+    assert code == 0 and "1 paper removed" in out and "readq undo" in out
+    assert pid not in run(capsys, "list")[1]
+    assert count(capsys) == 10
+    assert run(capsys, "export")[1].count("## ") == 0
+    _, removed, _ = run(capsys, "list", "--removed")
+    assert removed.startswith(pid)
+    code, out, _ = run(capsys, "undo")
+    assert code == 0 and "Undone: remove" in out
+    assert count(capsys) == 11 and pid in run(capsys, "list", "--starred")[1]
+    assert run(capsys, "redo")[0] == 0 and count(capsys) == 10
+    assert run(capsys, "unremove", pid)[0] == 0 and count(capsys) == 11
+
+
+def test_undo_list_and_undo_of_an_import(capsys: pytest.CaptureFixture[str], sample: None) -> None:
+    run(capsys, "read", "--all")
+    code, out, _ = run(capsys, "undo", "--list")
+    lines = out.splitlines()
+    assert code == 0 and "read: 11 papers" in lines[0] and "import sample.txt" in lines[1]
+    run(capsys, "undo")
+    code, out, _ = run(capsys, "undo")
+    assert code == 0 and "11 papers added" in out
+    assert count(capsys) == 0
+    code, _, err = run(capsys, "undo")
+    assert code == 1 and err == "readq: nothing to undo\n"
+
+
+def test_undo_refuses_clearly_when_a_paper_changed_since(
+    capsys: pytest.CaptureFixture[str], sample: None
+) -> None:
+    import readq
+    from readq.cli.history import record_change
+
+    pid = first_id(capsys)
+    full = readq.open_library().resolve(pid)
+    lib = readq.open_library()
+    record_change(lib, lib.set_note(full, "first"))  # as 'readq note' will record it
+    readq.set_note(readq.open_library(), full, "second")  # a change the history does not know
+    code, _, err = run(capsys, "undo")
+    assert code == 1 and "has a different note" in err and "nothing was changed" in err
+    assert readq.open_library().state(full).note == "second"
+
+
+def test_a_bulk_change_of_more_than_50_needs_yes_or_a_terminal_answer(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "big.txt"
+    page.write_text(
+        "".join(
+            f"Paper Number {i} About Things\nWe study thing {i} in depth and report it.\n"
+            f"  • 3 authors\n·\nNov {i % 28 + 1}, 2024\n"
+            for i in range(60)
+        ),
+        encoding="utf-8",
+    )
+    assert run(capsys, "add", str(page))[0] == 0
+    code, _, err = run(capsys, "read", "--all")
+    assert code == 64 and "--yes" in err and "60 papers" in err
+    assert json.loads(run(capsys, "stats", "--json")[1])["read"] == 0
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert run(capsys, "read", "--all")[0] == 64
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    assert run(capsys, "read", "--all")[0] == 0
+    assert run(capsys, "unread", "--all", "--yes")[0] == 0
