@@ -26,8 +26,8 @@ from typing import Any, Final
 from readq.changes import Change, StateDelta
 from readq.clock import file_stamp, iso, utc_now
 from readq.errors import CorruptFileError, ReadqError
-from readq.library import Library
-from readq.models import DEFAULT_STATE, Entry
+from readq.library import ImportReport, Library
+from readq.models import DEFAULT_STATE, Entry, Paper
 from readq.storage.documents import entry_to_doc, state_from_doc
 from readq.storage.fsutil import keep_aside
 from readq.storage.layout import catalog_shard, state_shard
@@ -39,11 +39,14 @@ __all__ = [
     "HistoryConflictError",
     "NothingToDoError",
     "Step",
+    "import_papers",
     "import_step",
     "load",
+    "peek",
     "record",
     "redo",
     "undo",
+    "update",
 ]
 
 HISTORY_FILE: Final = "history.json"
@@ -93,6 +96,16 @@ class Step:
 
     def __bool__(self) -> bool:
         return self.papers > 0
+
+    @property
+    def ids(self) -> list[str]:
+        """Every paper the step touches (to refresh after an undo or redo)."""
+        return list(dict.fromkeys([*self.after, *self.added, *self.updated, *self.dropped]))
+
+    @property
+    def catalog(self) -> bool:
+        """Whether the step adds, changes or drops catalog entries (an import)."""
+        return bool(self.added or self.updated or self.dropped)
 
     def to_doc(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"label": self.label, "time": self.time}
@@ -188,10 +201,40 @@ def record(store: Store, step: Step) -> None:
     """Append a new step (it can be undone; what was undone can no longer be redone)."""
     if not step:
         return
+    if not store.exists():
+        store.prepare()
     with store.transaction() as txn:
         undo_steps, _ = _read(txn)
         undo_steps.append(step)
         _stage(txn, undo_steps, [])
+
+
+def update(lib: Library, changes: Mapping[str, Mapping[str, Any]], label: str) -> Change:
+    """``lib.update`` and record it: the one call for an undoable state change (run it on
+    the TUI's store thread; it takes the library lock twice, briefly)."""
+    change = lib.update(changes, label)
+    record(lib.store, Step.of_change(change, iso(lib.clock())))
+    return change
+
+
+def import_papers(lib: Library, papers: Iterable[Paper], label: str) -> ImportReport:
+    """``lib.import_papers`` and record it, so that an undo drops the papers it added and
+    puts the ones it updated back."""
+    papers = list(papers)
+    before = {p.id: lib.entries.get(p.id) for p in papers}
+    report = lib.import_papers(papers)
+    ids = report.new_ids + report.changed_ids
+    record(lib.store, import_step(label, iso(lib.clock()), before, lib, ids))
+    return report
+
+
+def peek(store: Store) -> tuple[str, str]:
+    """The labels of what ``undo`` and ``redo`` would do next (``""``: nothing)."""
+    try:
+        undo_steps, redo_steps = load(store)
+    except CorruptFileError:
+        return "", ""
+    return (undo_steps[-1].label if undo_steps else "", redo_steps[-1].label if redo_steps else "")
 
 
 # -- undo and redo ------------------------------------------------------------------------

@@ -212,7 +212,8 @@ class Library:
         if not matches:
             raise UnknownIdError(f"no paper with id {prefix!r}; 'readq list' shows the ids")
         if len(matches) > 1:
-            shown = ", ".join(sorted(matches)[:4])
+            short = ids.short_ids(matches)
+            shown = ", ".join(short(m) for m in sorted(matches)[:4])
             raise AmbiguousIdError(
                 f"id {prefix!r} is ambiguous: {len(matches)} papers match ({shown}"
                 f"{', ...' if len(matches) > 4 else ''}); give more characters"

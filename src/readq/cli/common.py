@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TextIO
 
 import readq
+from readq.ids import SHORT_ID as SHORT_ID
+from readq.ids import short_ids as short_ids
 from readq.library import Library
 from readq.models import Entry
 
@@ -28,28 +30,8 @@ def warn(text: str) -> None:
     out(f"readq: warning: {text}", file=sys.stderr)
 
 
-SHORT_ID = 8
-"""Hex digits of an id the CLI shows; more only where two papers share them (like git)."""
-
-
 def short(pid: str) -> str:
     return pid[:SHORT_ID]
-
-
-def short_ids(ids: Iterable[str]) -> Callable[[str], str]:
-    """The shortest form of each id, at least ``SHORT_ID`` digits, unique among ``ids``.
-
-    At 100,000 papers about one pair shares its first 8 digits (n^2 / 2^33); those two
-    are shown with as many digits as tell them apart.
-    """
-    ordered = sorted(ids)
-    longer: dict[str, int] = {}
-    for a, b in zip(ordered, ordered[1:], strict=False):
-        if a[:SHORT_ID] == b[:SHORT_ID]:
-            n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
-            longer[a] = max(longer.get(a, 0), n + 1)
-            longer[b] = max(longer.get(b, 0), n + 1)
-    return lambda pid: pid[: longer.get(pid, SHORT_ID)]
 
 
 def id_prefix(given: str) -> str | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from readq.cli.common import AddCommand, open_library, out, short, warn
 from readq.errors import InputError, NoInputError, UsageError
 from readq.library import ImportReport, Library
-from readq.models import Entry, Paper, ParseWarning
+from readq.models import Paper, ParseWarning
 from readq.text import plural
 
 if TYPE_CHECKING:
@@ -187,26 +187,20 @@ def summary(report: ImportReport, warnings: list[str], sources: int) -> str:
 def cmd_add(args: argparse.Namespace) -> int:
     papers, warnings = parse_all(args.files, args.encoding, force=args.force)
     lib = open_library(args)
-    before = {p.id: lib.entries.get(p.id) for p in papers}
-    report = lib.import_papers(papers)
-    record_import(lib, args.files, before, report)
+    report = import_recorded(lib, papers, args.files)
     for w in warnings:
         warn(w)
     out(summary(report, warnings, len(args.files)))
     return 0
 
 
-def record_import(
-    lib: Library, names: Sequence[str], before: dict[str, Entry | None], report: ImportReport
-) -> None:
-    """Make the import undoable: ``readq undo`` drops the papers it added and puts the
-    ones it updated back."""
+def import_recorded(lib: Library, papers: list[Paper], names: Sequence[str]) -> ImportReport:
+    """Import, undoably: ``readq undo`` drops the papers it added and puts the ones it
+    updated back."""
     from readq import history
-    from readq.clock import iso, utc_now
 
     label = "import " + ", ".join("stdin" if n == "-" else Path(n).name for n in names)
-    ids = report.new_ids + report.changed_ids
-    history.record(lib.store, history.import_step(label[:80], iso(utc_now()), before, lib, ids))
+    return history.import_papers(lib, papers, label[:80])
 
 
 def add_add(add: AddCommand) -> None:

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import readq
+from readq import history
 from readq.cli.common import AddCommand, Handler, id_prefix, open_library, out
-from readq.cli.history import record_change
 from readq.errors import EX_NOTFOUND, OutputError, UsageError
 from readq.library import Library
 from readq.text import plural
@@ -79,8 +79,7 @@ def make_state_command(name: str, field: str, value: bool, verb: str) -> Handler
         confirm_bulk(
             len(ids), f"Mark {verb}" if field != "removed" else name.capitalize(), args.yes
         )
-        change = lib.set_field(ids, field, value, name)
-        record_change(lib, change)
+        change = history.update(lib, {pid: {field: value} for pid in ids}, name)
         changed = sum(1 for pid in ids if change.before[pid][field] != value)
         already = f" ({len(ids) - changed} already were)" if changed != len(ids) else ""
         if field == "removed":
