@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from readq.errors import InputError
-from readq.listing.lines import abstract_like, classify, title_like
+from readq.listing.lines import CHROME, abstract_like, title_like
 from readq.models import Paper
 
 __all__ = ["Evidence", "NotAListingError", "refusal", "require_listing"]
@@ -32,6 +32,8 @@ __all__ = ["Evidence", "NotAListingError", "refusal", "require_listing"]
 FORCE_HINT: Final = "use --force to import it anyway"
 
 _HEAD: Final = 120  # characters of each line looked at
+_META_MAX: Final = 60  # metadata and chrome lines are short (see lines.py)
+_MARK_START: Final = frozenset("#=-`~|*+0123456789")
 _HEADING: Final = re.compile(r"#{1,6}\s+\S|={3,}\s*$|-{3,}\s*$")
 _FENCE: Final = re.compile(r"(```|~~~)")
 _LIST_ITEM: Final = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s+\S")
@@ -45,7 +47,23 @@ _ASSIGN: Final = re.compile(r"[\w.\[\]'\"]+\s*[-+*/%|&]?=\s*\S")
 _CALL: Final = re.compile(r"[\w.]+\(.*\)[;:]?")
 _CODE_END: Final = ("{", "}", ";", "):", "(", "[", "]", "*/", "=>", "\\", "},", "],", ");")
 _DELIMITERS: Final = (",", "\t", ";", "|")
-_META_KINDS: Final = frozenset({1, 2, 3, 4})  # chrome, date, authors, dot (lines.py)
+_MONTHS: Final = frozenset(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+)
+
+
+def _looks_meta(text: str) -> bool:
+    """A cheap look at a short line: authors, ``·``, a date or page chrome (lines.py has
+    the exact grammar; this only has to tell them from Markdown and code)."""
+    first = text[0]
+    if first in "•·":
+        return True
+    if first.isdigit():
+        return "author" in text
+    if text[:3].lower() in _MONTHS:
+        words = text.split(maxsplit=2)
+        return len(words) > 1 and words[1][:1].isdigit()
+    return text.casefold() in CHROME
 
 
 class NotAListingError(InputError):
@@ -76,11 +94,10 @@ class Evidence:
         if not text:
             return
         self.lines += 1
-        kind = classify(0, head if len(raw) <= _HEAD else text + " …")
-        if kind is not None and kind.kind in _META_KINDS:
+        if len(text) <= _META_MAX and _looks_meta(text):
             self.meta += 1
             return
-        if (
+        if text[0] in _MARK_START and (
             _HEADING.match(text)
             or _FENCE.match(text)
             or _TABLE.match(text)
@@ -88,11 +105,12 @@ class Evidence:
         ):
             self.markup += 1
         elif (
-            _CODE_START.match(text)
+            head[0] in " \t"
+            and head.startswith(("    ", "\t"))
+            or (len(raw) <= _HEAD and text.endswith(_CODE_END))
+            or _CODE_START.match(text)
             or _ASSIGN.match(text)
             or _CALL.fullmatch(text)
-            or (len(raw) <= _HEAD and text.endswith(_CODE_END))
-            or head.startswith(("    ", "\t"))
         ):
             self.code += 1
         if len(raw) <= 4 * _HEAD:
