@@ -136,6 +136,8 @@ def _meta_line(lib: Library, pid: str, e: Entry) -> str:
     if e.upvotes is not None:
         meta.append(f"{e.upvotes} upvotes")
     meta.append(("read" if st.read else "unread") + (", starred" if st.starred else ""))
+    if st.removed:
+        meta.append("removed ('readq unremove' brings it back)")
     return " · ".join(meta)
 
 
