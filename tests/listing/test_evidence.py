@@ -57,6 +57,14 @@ def test_this_repositorys_docs_and_sources_are_refused(path: Path) -> None:
         "import os\nos.system('ls')\n",
         "# Notes\n\n- first thing to read\n- second thing to read\n- third one\n",
         "```\nSome Title Here\nsome text here\n```\n",
+        # hard-wrapped prose (a LICENSE) and a list of names (AUTHORS)
+        "Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+        "of this software and associated documentation files (the Software), to deal\n"
+        "in the Software without restriction, including without limitation the rights\n"
+        "to use, copy, modify, merge, publish, distribute, sublicense, and or sell\n"
+        "copies of the Software, and to permit persons to whom the Software is\n"
+        "furnished to do so, subject to the following conditions stated below here\n" * 3,
+        "".join(f"Firstname{i} Lastname{i}\n" for i in range(40)),
     ],
 )
 def test_text_that_is_not_a_listing_is_refused(text: str) -> None:

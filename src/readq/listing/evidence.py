@@ -33,6 +33,7 @@ FORCE_HINT: Final = "use --force to import it anyway"
 
 _HEAD: Final = 120  # characters of each line looked at
 _META_MAX: Final = 60  # metadata and chrome lines are short (see lines.py)
+_MANY: Final = 8  # from this many records on, papers without any evidence are suspect
 _MARK_START: Final = frozenset("#=-`~|*+0123456789")
 _HEADING: Final = re.compile(r"#{1,6}\s+\S|={3,}\s*$|-{3,}\s*$")
 _FENCE: Final = re.compile(r"(```|~~~)")
@@ -171,6 +172,11 @@ def refusal(papers: Sequence[Paper], ev: Evidence) -> str | None:
         return (
             f"it looks like {what}: {against} of {lines} lines are headings, lists, "
             "fences, tables or code"
+        )
+    if n >= _MANY and good * 5 < n:
+        return (
+            f"only {good} of {n} would-be papers have an author/date line or a long abstract "
+            "(is it wrapped text, or a list of names?)"
         )
     if bad * 2 >= n and good * 2 < n:
         return (
