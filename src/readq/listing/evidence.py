@@ -138,6 +138,11 @@ def _has_meta(p: Paper) -> bool:
     )
 
 
+def _sentence(text: str) -> bool:
+    """Weak evidence of an abstract: a few words that end a sentence (or a long line)."""
+    return abstract_like(text) or (text.endswith((".", "!", "?")) and len(text.split()) >= 5)
+
+
 def _bad_title(title: str) -> bool:
     """A "title" no paper has: one word, a sentence, a heading or a line of code."""
     return (
@@ -173,9 +178,10 @@ def refusal(papers: Sequence[Paper], ev: Evidence) -> str | None:
             f"it looks like {what}: {against} of {lines} lines are headings, lists, "
             "fences, tables or code"
         )
-    if n >= _MANY and good * 5 < n:
+    weak = sum(1 for p in papers if _has_meta(p) or _sentence(p.abstract))
+    if n >= _MANY and weak * 5 < n:
         return (
-            f"only {good} of {n} would-be papers have an author/date line or a long abstract "
+            f"only {weak} of {n} would-be papers have an author/date line or an abstract "
             "(is it wrapped text, or a list of names?)"
         )
     if bad * 2 >= n and good * 2 < n:
