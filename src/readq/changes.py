@@ -17,8 +17,8 @@ from readq.storage.documents import state_from_doc, state_to_doc
 from readq.storage.store import Shard
 from readq.text import clean_note
 
-STATE_FIELDS = ("read", "starred", "note")
-_STAMP = {"read": "read_at", "starred": "starred_at", "note": "note_at"}
+STATE_FIELDS = ("read", "starred", "note", "removed")
+_STAMP = {"read": "read_at", "starred": "starred_at", "note": "note_at", "removed": "removed_at"}
 
 
 @dataclass(frozen=True)

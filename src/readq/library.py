@@ -224,7 +224,8 @@ class Library:
         if not matches:
             raise UnknownIdError(f"no paper with id {prefix!r}; 'readq list' shows the ids")
         if len(matches) > 1:
-            shown = ", ".join(sorted(matches)[:4])
+            short = ids.short_ids(matches)
+            shown = ", ".join(short(m) for m in sorted(matches)[:4])
             raise AmbiguousIdError(
                 f"id {prefix!r} is ambiguous: {len(matches)} papers match ({shown}"
                 f"{', ...' if len(matches) > 4 else ''}); give more characters"
@@ -389,9 +390,13 @@ class Library:
             if sig != self._signatures.get(rel):
                 digit = catalog_digit(rel)
                 before = {pid: e for pid, e in self.entries.items() if pid.startswith(digit)}
-                for pid in self._load_catalog_shard(rel):
+                seen = self._load_catalog_shard(rel)
+                for pid in seen:
                     if before.get(pid) != self.entries[pid]:
                         catalog_changed.add(pid)
+                for pid in before.keys() - seen:  # deleted (an import was undone)
+                    del self.entries[pid]
+                    catalog_changed.add(pid)
                 with self._io:
                     self._abstract_shards.discard(abstracts_of_catalog(rel))
         return state_changed, catalog_changed

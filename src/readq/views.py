@@ -20,6 +20,8 @@ class View(str, Enum):
         return self.value.capitalize()
 
     def admits(self, state: PaperState) -> bool:
+        if state.removed:  # ``readq remove``: in no view at all
+            return False
         if self is View.INBOX:
             return not state.read
         if self is View.STARRED:
@@ -95,26 +97,28 @@ def view_rows(order: Sequence[str], states: Mapping[str, PaperState], view: View
     """The ids of ``order`` that belong to ``view``, keeping their order.
 
     ``states`` is sparse and may be changed by a writer thread: it is copied once (a
-    C-level copy) before it is read.
+    C-level copy) before it is read. Removed papers belong to no view.
     """
-    if view is View.ALL:
-        return list(order)
     snapshot = states.copy() if isinstance(states, dict) else dict(states)
-    if view is View.INBOX:
-        read = {i for i, s in snapshot.items() if s.read}
-        return [i for i in order if i not in read] if read else list(order)
+    if view is View.ALL or view is View.INBOX:
+        hidden = {i for i, s in snapshot.items() if s.removed or (view is View.INBOX and s.read)}
+        return [i for i in order if i not in hidden] if hidden else list(order)
     chosen = {i for i, s in snapshot.items() if view.admits(s)}
     return [i for i in order if i in chosen] if chosen else []
 
 
 def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> dict[str, int]:
-    """Papers per view, plus those with a note (states of unknown papers don't count)."""
+    """Papers per view, plus those with a note (states of unknown papers, and removed
+    papers, don't count)."""
     snapshot = states.copy() if isinstance(states, dict) else dict(states)
-    read = starred = notes = 0
+    read = starred = notes = removed = 0
     for pid, s in snapshot.items():
         if pid in entries:
+            if s.removed:
+                removed += 1
+                continue
             read += s.read
             starred += s.starred
             notes += bool(s.note)
-    total = len(entries)
+    total = len(entries) - removed
     return {"all": total, "unread": total - read, "read": read, "starred": starred, "notes": notes}

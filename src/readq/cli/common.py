@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TextIO
 
 import readq
+from readq.ids import SHORT_ID as SHORT_ID
+from readq.ids import short_ids as short_ids
 from readq.library import Library
 from readq.models import Entry
 
@@ -29,7 +31,7 @@ def warn(text: str) -> None:
 
 
 def short(pid: str) -> str:
-    return pid[:8]
+    return pid[:SHORT_ID]
 
 
 def id_prefix(given: str) -> str | None:
@@ -73,5 +75,5 @@ def entry_json(lib: Library, e: Entry, *, abstract: bool = True) -> dict[str, An
 
 
 def report_query_errors(errors: Iterable[str]) -> None:
-    for err in errors:
-        warn(f"query term ignored: {err}")
+    for err in errors:  # an unclosed quote is not ignored: it is searched as a phrase
+        warn(err if "unclosed quote" in err else f"query term ignored: {err}")

@@ -11,12 +11,16 @@ import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readq.cli.common import AddCommand, open_library, out, short, warn
 from readq.errors import InputError, NoInputError, UsageError
-from readq.library import ImportReport
+from readq.library import ImportReport, Library
 from readq.models import Paper, ParseWarning
 from readq.text import plural
+
+if TYPE_CHECKING:
+    from readq.listing.evidence import Evidence
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024  # larger listings are refused (see docs/usage.md)
 
@@ -79,7 +83,7 @@ def parse_api_json(data: bytes, label: str) -> tuple[list[Paper], list[str]]:
 
 
 def _parse_stdin(
-    encoding: str | None, today: dt.date
+    encoding: str | None, today: dt.date, ev: Evidence
 ) -> tuple[list[Paper], Sequence[ParseWarning | str], str]:
     from readq import listing
 
@@ -91,16 +95,17 @@ def _parse_stdin(
         raise InputError(f"{label} is empty; paste a copied papers page")
     if is_api_json(data, "-"):
         papers, notes = parse_api_json(data, label)
+        ev.api = True
         return papers, notes, label
     try:
-        result = listing.parse_bytes(data, today=today, encoding=encoding)
+        result = listing.parse_bytes(data, today=today, encoding=encoding, evidence=ev)
     except InputError as exc:
         raise InputError(f"{label}: {exc}") from None
     return result.papers, result.warnings, label
 
 
 def _parse_path(
-    name: str, encoding: str | None, today: dt.date
+    name: str, encoding: str | None, today: dt.date, ev: Evidence
 ) -> tuple[list[Paper], Sequence[ParseWarning | str], str]:
     from readq import listing
 
@@ -111,9 +116,10 @@ def _parse_path(
         data = path.read_bytes()
         if is_api_json(data, name):
             papers, notes = parse_api_json(data, name)
+            ev.api = True
             return papers, notes, name
     try:
-        result = listing.parse_file(path, today=today, encoding=encoding)
+        result = listing.parse_file(path, today=today, encoding=encoding, evidence=ev)
     except InputError as exc:
         msg = str(exc)
         raise type(exc)(msg if msg.startswith(name) else f"{name}: {msg}") from None
@@ -121,13 +127,22 @@ def _parse_path(
 
 
 def parse_source(
-    name: str, encoding: str | None, today: dt.date
+    name: str, encoding: str | None, today: dt.date, *, force: bool = True
 ) -> tuple[list[Paper], Sequence[ParseWarning | str]]:
-    """The papers of one file (``-``: standard input); one-line errors name the source."""
+    """The papers of one file (``-``: standard input); one-line errors name the source.
+
+    Unless ``force``, text that is not a listing (Markdown, code, CSV) is refused; a
+    saved API response is JSON, never prose, so it is never refused.
+    """
+    from readq.listing import Evidence, require_listing
+
+    ev = Evidence()
     if name == "-":
-        papers, warnings, label = _parse_stdin(encoding, today)
+        papers, warnings, label = _parse_stdin(encoding, today, ev)
     else:
-        papers, warnings, label = _parse_path(name, encoding, today)
+        papers, warnings, label = _parse_path(name, encoding, today, ev)
+    if not force:
+        require_listing(papers, ev, label)
     if not papers:
         raise InputError(
             f"no papers found in {label}: expected a copied Hugging Face papers page "
@@ -137,14 +152,16 @@ def parse_source(
     return papers, warnings
 
 
-def parse_all(names: Sequence[str], encoding: str | None) -> tuple[list[Paper], list[str]]:
+def parse_all(
+    names: Sequence[str], encoding: str | None, *, force: bool = True
+) -> tuple[list[Paper], list[str]]:
     today = dt.date.today()
     papers: list[Paper] = []
     warnings: list[str] = []
     if list(names).count("-") > 1:
         raise UsageError("'-' (standard input) can be given only once")
     for name in names:
-        found, warns = parse_source(name, encoding, today)
+        found, warns = parse_source(name, encoding, today, force=force)
         papers.extend(found)
         label = "stdin" if name == "-" else name
         warnings.extend(f"{label}: {w}" for w in warns)
@@ -210,14 +227,23 @@ def warn_merges(report: ImportReport) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    papers, warnings = parse_all(args.files, args.encoding)
+    papers, warnings = parse_all(args.files, args.encoding, force=args.force)
     lib = open_library(args)
-    report = lib.import_papers(papers)
+    report = import_recorded(lib, papers, args.files)
     for w in warnings:
         warn(w)
     warn_merges(report)
     out(summary(report, warnings, len(args.files)))
     return 0
+
+
+def import_recorded(lib: Library, papers: list[Paper], names: Sequence[str]) -> ImportReport:
+    """Import, undoably: ``readq undo`` drops the papers it added and puts the ones it
+    updated back."""
+    from readq import history
+
+    label = "import " + ", ".join("stdin" if n == "-" else Path(n).name for n in names)
+    return history.import_papers(lib, papers, label[:80])
 
 
 def add_add(add: AddCommand) -> None:
@@ -227,4 +253,9 @@ def add_add(add: AddCommand) -> None:
         "--encoding",
         help="decode the files with this encoding (default: UTF-8, "
         "or UTF-16 when the file starts with a BOM)",
+    )
+    sp.add_argument(
+        "--force",
+        action="store_true",
+        help="import even text that does not look like a papers listing (Markdown, code, CSV)",
     )

@@ -50,6 +50,7 @@ def starred_items(
         pid: st
         for pid, st in snapshot.items()
         if st.starred
+        and not st.removed
         and pid in library.entries
         and (since is None or (st.starred_at is not None and st.starred_at >= since))
     }

@@ -122,14 +122,16 @@ _HAS: dict[str, FilterKey] = {"note": "note", "notes": "note", "code": "code"}
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)\Z", re.S)
 _CMP_RE = re.compile(r"(>=|<=|>|<|=)?(.*)\Z", re.S)
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
-_REL_RE = re.compile(r"(\d+)\s*([hdwmy])\Z")
-_REL_UNITS = {
-    "h": ("hour", 1 / 24),
-    "d": ("day", 1),
-    "w": ("week", 7),
-    "m": ("month", 30),
-    "y": ("year", 365),
+_REL_RE = re.compile(r"(\d+)\s*(min|mo|[hdwmy])\Z")
+_REL_UNITS = {  # unit: days
+    "min": 1 / 1440,
+    "h": 1 / 24,
+    "d": 1,
+    "w": 7,
+    "mo": 30,
+    "y": 365,
 }
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)  # spans reaching further: clamped
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -241,8 +243,13 @@ def _parse_seen(value: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | 
         )
     m = _REL_RE.match(spec)
     if m:
-        unit = _REL_UNITS[m.group(2)][1]
-        since = now - _dt.timedelta(days=int(m.group(1)) * unit)
+        digits, unit = m.group(1).lstrip("0") or "0", m.group(2)
+        if unit == "m":
+            return f"{raw}: 'm' is ambiguous: write {digits}min (minutes) or {digits}mo (months)"
+        epoch = _EPOCH if now.tzinfo else _EPOCH.replace(tzinfo=None)
+        limit = (now - epoch).total_seconds() / 86400  # a span of any size is clamped
+        days = limit if len(digits) > 12 else min(limit, int(digits) * _REL_UNITS[unit])
+        since = max(epoch, now - _dt.timedelta(days=days))
         return Filter("seen", _utc_iso(since), None, neg, raw)
     m2 = _CMP_RE.match(spec)
     assert m2 is not None
@@ -250,7 +257,8 @@ def _parse_seen(value: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | 
     rng = _date_range(dspec)
     if isinstance(rng, str):
         return (
-            f"{raw}: expected today, yesterday, a span like 7d/2w/12h, or a date like >=2024-09-01"
+            f"{raw}: expected today, yesterday, a span like 30min/12h/7d/2w/3mo/1y, "
+            "or a date like >=2024-09-01"
         )
     lo, hi = _bounds(op or "=", _instant(rng[0], now), _instant(rng[1], now))
     return Filter("seen", lo, hi, neg, raw)
@@ -282,7 +290,7 @@ def parse_query(text: str, *, now: _dt.datetime | None = None) -> tuple[Query, l
         elif body in ("-", "!"):
             continue
         if not closed:
-            errors.append(f"{raw}: unclosed quote (read as a phrase up to the end)")
+            errors.append(f"{raw}: unclosed quote; searched as a phrase up to the end")
         fld: TermField = "any"
         m = _FIELD_RE.match(body)
         if m and not body.startswith('"'):

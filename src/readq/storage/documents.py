@@ -100,6 +100,7 @@ def state_from_doc(doc: Mapping[str, Any], where: Path) -> PaperState:
     get = doc.get
     read, starred, note = get("read", False), get("starred", False), get("note", "")
     r_at, s_at, n_at, u_at = get("read_at"), get("starred_at"), get("note_at"), get("updated_at")
+    removed, rm_at = get("removed", False), get("removed_at")
     if not (
         type(read) is bool
         and type(starred) is bool
@@ -108,9 +109,11 @@ def state_from_doc(doc: Mapping[str, Any], where: Path) -> PaperState:
         and (s_at is None or type(s_at) is str)
         and (n_at is None or type(n_at) is str)
         and (u_at is None or type(u_at) is str)
+        and type(removed) is bool
+        and (rm_at is None or type(rm_at) is str)
     ):
         raise CorruptFileError(where, f"paper {get('id')!r} has a malformed read/starred/note")
-    return PaperState(read, starred, note, r_at, s_at, n_at, u_at)
+    return PaperState(read, starred, note, r_at, s_at, n_at, u_at, removed, rm_at)
 
 
 def state_to_doc(pid: str, title: str, state: PaperState) -> dict[str, Any]:
@@ -119,12 +122,12 @@ def state_to_doc(pid: str, title: str, state: PaperState) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": pid}
     if state.starred or state.note:
         doc["title"] = title
-    for name in ("read", "starred"):
+    for name in ("read", "starred", "removed"):
         if getattr(state, name):
             doc[name] = True
     if state.note:
         doc["note"] = state.note
-    for name in ("read_at", "starred_at", "note_at", "updated_at"):
+    for name in ("read_at", "starred_at", "note_at", "updated_at", "removed_at"):
         value = getattr(state, name)
         if value is not None:
             doc[name] = value
