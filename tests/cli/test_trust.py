@@ -106,7 +106,7 @@ def test_show_wraps_to_the_terminal_only(
     assert max(map(len, piped.splitlines())) > 50
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     _, tty, _ = run(capsys, "show", pid)
-    assert all(len(line) < 50 or line.startswith("  http") for line in tty.splitlines())
+    assert all(len(line) < 50 or "  https://" in line for line in tty.splitlines())
 
 
 def test_no_match_and_limit_zero_messages(capsys: pytest.CaptureFixture[str], sample: None) -> None:
