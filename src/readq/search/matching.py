@@ -28,6 +28,7 @@ from readq.search.ranking import (
     PHRASE_WEIGHT,
     RANKED_FIELDS,
     TermHits,
+    break_ties,
     candidate_papers,
     check,
     date_order,
@@ -36,8 +37,16 @@ from readq.search.ranking import (
     never,
     rank,
     score,
+    title_quality,
 )
-from readq.search.vocabulary import EXACT, MIN_PREFIX, Postings, Vocabulary, excludes, word_level
+from readq.search.vocabulary import (
+    EXACT,
+    MIN_PREFIX,
+    Postings,
+    Vocabulary,
+    excludes,
+    word_level,
+)
 from readq.search.words import STOPWORDS, doc_words, phrase_finder
 
 COMMON_SHARE, COMMON_MIN = 0.005, 20
@@ -85,7 +94,7 @@ class QueryMatching:
     def __init__(self) -> None:
         self._cache: OrderedDict[tuple[object, ...], TermHits] = OrderedDict()
         self._vocab_cache: OrderedDict[tuple[object, ...], dict[str, int]] = OrderedDict()
-        self._date_rank: tuple[list[int], list[str]] | None = None
+        self._date_rank: tuple[list[int], list[int]] | None = None
 
     def _clear_caches(self) -> None:
         """Forget cached matches: called on every change of the tables."""
@@ -99,15 +108,18 @@ class QueryMatching:
         key = (word, min_prefix, self._version)
         found = self._vocab_cache.get(key)
         if found is None:
-            found = self._vocab.matches(word, min_prefix, self._is_common)
+            found = self._vocab.matches(word, min_prefix, self._is_common, self._df)
             _remember(self._vocab_cache, key, found)
         return found
+
+    def _df(self, word: str) -> int:
+        """How many postings a word has over the fields (about the papers having it)."""
+        return sum(len(p.get(word, ())) for p in self._post.values())
 
     def _is_common(self, word: str) -> bool:
         """A word in more than 0.5% of the papers is taken as typed on purpose: looking for
         its misspellings ("model" -> "modal", "mode") would only add noise and work."""
-        df = sum(len(p.get(word, ())) for p in self._post.values())
-        return df >= max(COMMON_MIN, len(self._ids) * COMMON_SHARE)
+        return self._df(word) >= max(COMMON_MIN, len(self._ids) * COMMON_SHARE)
 
     # -- terms ---------------------------------------------------------------------------
 
@@ -273,7 +285,14 @@ class QueryMatching:
             assert allowed is not None
             cands = allowed
         date_rank, by_date = self._date_ranks()
-        return rank(score(cands, soft, hard, cancelled), date_rank, by_date), True
+        scores = score(cands, soft, hard, cancelled, len(ids))
+        order = rank(scores, date_rank, by_date)
+        check(cancelled)
+        if len(query.words) > 0:
+            entries = self._entries
+            quality = title_quality(query.words)
+            order = break_ties(order, scores, lambda d: quality(entries[d].title))
+        return list(map(ids.__getitem__, order)), True
 
     def _text_hits(
         self,
@@ -315,12 +334,11 @@ class QueryMatching:
                 hard.append(hits)
         return soft, hard
 
-    def _date_ranks(self) -> tuple[list[int], list[str]]:
-        """Each paper's position newest first, and the ids in that order (cached until
-        a paper is added or its dates change)."""
+    def _date_ranks(self) -> tuple[list[int], list[int]]:
+        """Each paper's position newest first, and the papers in that order (cached
+        until a paper is added or its dates change)."""
         if self._date_rank is None or len(self._date_rank[0]) != len(self._ids):
-            positions, order = date_order(self._published, self._seen)
-            self._date_rank = (positions, list(map(self._ids.__getitem__, order)))
+            self._date_rank = date_order(self._published, self._seen)
         return self._date_rank
 
 
