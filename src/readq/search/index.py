@@ -34,7 +34,7 @@ from readq.gcpause import gc_paused
 from readq.models import Entry, PaperState
 from readq.search.highlight import TitleHighlighter
 from readq.search.matching import QueryMatching
-from readq.search.query import Query, parse_query
+from readq.search.query import Query, arxiv_key, parse_query
 from readq.search.ranking import Cancelled, never
 from readq.search.vocabulary import Postings, Vocabulary
 from readq.search.words import (
@@ -80,7 +80,13 @@ class SearchIndex(QueryMatching):
         self._authors = []
         self._published = []
         self._seen = []
-        self._post = {"title": Postings(), "abstract": Postings(), "org": Postings()}
+        self._post = {
+            "title": Postings(),
+            "abstract": Postings(),
+            "org": Postings(),
+            "author": Postings(),
+        }
+        self._arxiv = {}
         self._vocab = Vocabulary()
         self._version = 0  # bumps on every change: the term cache keys on it
         # title_spans runs for every row drawn while filtering: it keeps its own caches
@@ -252,8 +258,23 @@ class SearchIndex(QueryMatching):
         self._post_add("title", doc_words(entry.title), d)
         if entry.organization:
             self._post_add("org", doc_words(entry.organization), d)
+        if entry.author_names:
+            self._post_add("author", _name_words(entry.author_names), d)
+        if entry.arxiv_id:
+            self._arxiv_set(None, entry.arxiv_id, d)
         self._date_rank = None
         return d
+
+    def _arxiv_set(self, old: str | None, new: str | None, d: int) -> None:
+        for value, add in ((old, False), (new, True)):
+            key = arxiv_key(value) if value else None
+            if key is None:
+                continue
+            docs = self._arxiv.setdefault(key, set())
+            if add:
+                docs.add(d)
+            else:
+                docs.discard(d)
 
     def _replace_entry(self, d: int, entry: Entry) -> None:
         """Re-index paper ``d`` as ``entry``: only the words that changed move."""
@@ -269,6 +290,13 @@ class SearchIndex(QueryMatching):
             new_org = doc_words(entry.organization or "")
             self._post_remove("org", old_org - new_org, d)
             self._post_add("org", new_org - old_org, d)
+        if old.author_names != entry.author_names:
+            old_names = _name_words(old.author_names)
+            new_names = _name_words(entry.author_names)
+            self._post_remove("author", old_names - new_names, d)
+            self._post_add("author", new_names - old_names, d)
+        if old.arxiv_id != entry.arxiv_id:
+            self._arxiv_set(old.arxiv_id, entry.arxiv_id, d)
         self._up[d] = entry.upvotes or 0
         self._authors[d] = -1 if entry.authors is None else entry.authors
         self._published[d] = entry.published or ""
@@ -332,6 +360,14 @@ class SearchIndex(QueryMatching):
     def title_spans(self, query: str | Query, title: str) -> list[tuple[int, int]]:
         """[start, end) spans of ``title`` to highlight for the query's title matches."""
         return self._highlighter.title_spans(query, title)
+
+
+def _name_words(names: Iterable[str]) -> set[str]:
+    """The words of author names (``Yann LeCun`` -> ``yann``, ``lecun``)."""
+    out: set[str] = set()
+    for name in names:
+        out |= doc_words(name)
+    return out
 
 
 __all__ = ["SearchIndex", "SearchResult", "doc_words"]

@@ -88,6 +88,7 @@ class QueryMatching:
     _published: list[str]
     _seen: list[str]
     _post: dict[str, Postings]
+    _arxiv: dict[str, set[int]]
     _vocab: Vocabulary
     _version: int
 
@@ -190,6 +191,9 @@ class QueryMatching:
             elif fld == "abstract":
                 texts = self._abstracts
                 found = {d for d in cands if find(texts[d] or "")}
+            elif fld == "author":
+                entries = self._entries
+                found = {d for d in cands if any(map(find, entries[d].author_names))}
             else:
                 entries = self._entries
                 found = {d for d in cands if find(entries[d].organization or "")}
@@ -236,6 +240,8 @@ class QueryMatching:
             return {num[pid] for pid, s in states.items() if pid in num and getattr(s, attr)}
         if f.key == "code":
             return self._code | self._code_links
+        if f.key == "arxiv":
+            return set(self._arxiv.get(str(f.lo), ()))
         if f.key in ("up", "authors"):
             values = self._up if f.key == "up" else self._authors
             lo = 0 if f.lo is None else int(f.lo)

@@ -24,7 +24,12 @@ from readq.search.words import fold
 TITLE_WEIGHT = (20, 18, 16, 14, 10)
 ABSTRACT_WEIGHT = (8, 7, 6, 5, 4)
 ORG_WEIGHT = (8, 7, 6, 5, 4)
-FIELD_WEIGHTS = {"title": TITLE_WEIGHT, "abstract": ABSTRACT_WEIGHT, "org": ORG_WEIGHT}
+FIELD_WEIGHTS = {
+    "title": TITLE_WEIGHT,
+    "abstract": ABSTRACT_WEIGHT,
+    "org": ORG_WEIGHT,
+    "author": ORG_WEIGHT,
+}
 PHRASE_WEIGHT = {"title": 24, "abstract": 9}
 OTHER_WEIGHT = 8  # a phrase in another field, or a note match
 MATCH_BONUS = 10**7  # per matched word: matching more words always outranks weight

@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 # How well an indexed word matches a query word, best first; ranking weights index by it.
 EXACT, STEM, PREFIX, TYPO1, TYPO2 = 0, 1, 2, 3, 4
 
-MIN_PREFIX = {"title": 2, "abstract": 4, "org": 2}
+MIN_PREFIX = {"title": 2, "abstract": 4, "org": 2, "author": 2}
 """Shortest query word that also matches as a prefix; below it only exact words match
 (a one-letter prefix would pull in a third of the vocabulary). Abstracts need 4: a
 3-letter fragment typed on the way to a word ("tra") matched half of 100k abstracts,
