@@ -97,6 +97,10 @@ class QueryMatching:
         self._vocab_cache: OrderedDict[tuple[object, ...], dict[str, int]] = OrderedDict()
         self._date_rank: tuple[list[int], list[int]] | None = None
 
+    def _abstract_text(self, d: int) -> str:
+        """Paper ``d``'s abstract ('' without one)."""
+        return self._abstracts[d] or ""
+
     def _clear_caches(self) -> None:
         """Forget cached matches: called on every change of the tables."""
         self._cache.clear()
@@ -189,8 +193,8 @@ class QueryMatching:
                 entries = self._entries
                 found = {d for d in cands if find(entries[d].title)}
             elif fld == "abstract":
-                texts = self._abstracts
-                found = {d for d in cands if find(texts[d] or "")}
+                text_of = self._abstract_text
+                found = {d for d in cands if find(text_of(d))}
             elif fld == "author":
                 entries = self._entries
                 found = {d for d in cands if any(map(find, entries[d].author_names))}
