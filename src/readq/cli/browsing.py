@@ -50,6 +50,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be 0 or more")
     lib = open_library(args)
     ids, errors = readq.select(lib, args.query, view=_view_of(args), sort=args.sort)
+    for warning in lib.warnings:  # e.g. a damaged search index, rebuilt
+        out(f"readq: {warning}", file=sys.stderr)
     report_query_errors(errors)
     if args.limit is not None:
         ids = ids[: args.limit]

@@ -23,7 +23,7 @@ from itertools import repeat
 from readq.gcpause import gc_paused
 from readq.models import Entry
 from readq.search.matching import QueryMatching
-from readq.search.persist import NotLoaded, text_crc
+from readq.search.persist import NOT_LOADED, text_crc
 from readq.search.query import arxiv_key
 from readq.search.ranking import never
 from readq.search.words import (
@@ -250,8 +250,8 @@ class IndexBuilding(QueryMatching):
     def _set_abstract(self, d: int, text: str) -> None:
         old = self._abstracts[d]
         self._pending.discard(d)
-        if isinstance(old, NotLoaded):  # loaded from disk: the text was not kept
-            if text and text_crc(text) == old.crc:
+        if old is NOT_LOADED:  # loaded from disk: the text was not kept
+            if text and text_crc(text) == self._abstract_crc[d]:
                 self._abstracts[d] = text
                 return
             self._post_remove_everywhere("abstract", d)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
+from array import array
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ class SearchIndex(IndexBuilding):
             "author": Postings(),
         }
         self._arxiv = {}
+        self._abstract_crc = array("I")  # CRCs of the abstracts a load did not read
         self._vocab = Vocabulary()
         self._version = 0  # bumps on every change: the term cache keys on it
         # title_spans runs for every row drawn while filtering: it keeps its own caches
@@ -125,21 +127,40 @@ class SearchIndex(IndexBuilding):
         """
         key = persist.library_key(library)
         path = persist.index_path(Path(library.store.root))
-        payload, why = persist.read(path, key)
+        index, why = cls._open(library, path, key)
+        if index is not None:
+            return index
         index = cls()
         index._abstract_source = library.abstract
-        if payload is not None:
-            with index._lock:
-                persist.restore(index, payload)
-                index._pending = {d for d, t in enumerate(index._abstracts) if t is None}
-                index._changed()
-            return index
         index.report = persist.describe(why)
         index.add(library.entries.values())
         index.add_abstracts(library.abstracts(), helpers=helpers, cancelled=cancelled)
         if save and not (cancelled and cancelled()):
             index.save(path, key)
         return index
+
+    @classmethod
+    def open_current(cls, library: Any) -> SearchIndex | None:
+        """The index on disk if it is current for ``library``, else None (nothing is
+        built or reported: for a caller that builds in the background itself)."""
+        key = persist.library_key(library)
+        return cls._open(library, persist.index_path(Path(library.store.root)), key)[0]
+
+    @classmethod
+    def _open(cls, library: Any, path: Path, key: str) -> tuple[SearchIndex | None, str]:
+        payload, why = persist.read(path, key)
+        if payload is None:
+            return None, why
+        index = cls()
+        index._abstract_source = library.abstract
+        with index._lock:
+            try:
+                persist.restore(index, payload, library.entries)
+            except KeyError:  # a paper the library does not have: not this library's
+                return None, "stale"
+            index._pending = {d for d, t in enumerate(index._abstracts) if t is None}
+            index._version += 1
+        return index, ""
 
     def save_for(self, library: Any) -> None:
         """Save the index as the current one for ``library`` (after updating it)."""
@@ -148,12 +169,12 @@ class SearchIndex(IndexBuilding):
     def save(self, path: Path, key: str) -> None:
         """Write the index to ``path`` under ``key`` (atomically; see persist)."""
         with self._lock:
-            body = persist.snapshot(self, key, {})
+            body = persist.snapshot(self, key)
         persist.write(path, body)
 
     def _abstract_text(self, d: int) -> str:
         text = self._abstracts[d]
-        if isinstance(text, persist.NotLoaded):
+        if text is persist.NOT_LOADED:
             source = self._abstract_source
             full = source(self._ids[d]) if source is not None else ""
             return full

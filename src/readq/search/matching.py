@@ -81,6 +81,7 @@ class QueryMatching:
     _num: dict[str, int]
     _entries: list[Entry]
     _abstracts: list[str | None]
+    _abstract_crc: array[int]
     _code: set[int]
     _code_links: set[int]
     _up: list[int]

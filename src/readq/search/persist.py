@@ -3,7 +3,7 @@
 The file is a cache of what the index computed from the library, never a source of
 truth, so it is trusted only when everything checks out:
 
-* a header (magic, :data:`FORMAT`, payload length, BLAKE2b digest of the payload): a
+* a header (magic, :data:`FORMAT`, payload length, CRC-32 of the payload): a
   torn, truncated or flipped file fails the digest and is rebuilt, reported once (the
   rebuilt file replaces it);
 * the payload's *library key* (:func:`library_key`: a digest of every catalog and
@@ -12,7 +12,8 @@ truth, so it is trusted only when everything checks out:
 * a file of a newer format (a newer readq wrote it) is ignored and rebuilt.
 
 The payload is ``marshal`` data (plain lists, tuples, str, bytes, ints: loading it
-never runs code, unlike pickle) with the postings as raw ``array('I')`` bytes.
+never runs code, unlike pickle) with the postings as raw ``array('I')`` bytes; paper
+entries are not stored (the library has them), the date order is.
 Writing is temp file + fsync + atomic rename (:mod:`readq.storage.fsutil`) with a
 unique temp name, so a crash leaves the old or the new file and two processes
 writing at once each rename a whole file (the last one wins; an index saved under an
@@ -28,18 +29,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import os
 import struct
+import tempfile
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import astuple, fields
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from readq.models import Entry
 from readq.search.vocabulary import Postings
-from readq.storage.fsutil import TMP_SUFFIX, atomic_write_bytes, remove_quietly
+from readq.storage.fsutil import FILE_MODE, fsync_dir, remove_quietly
 from readq.storage.layout import abstract_shards, catalog_shards
 
 if TYPE_CHECKING:
@@ -47,10 +49,10 @@ if TYPE_CHECKING:
 
 FORMAT = 1  # bump on any change of the payload's layout or of what the words mean
 MAGIC = b"READQIX\n"
-_HEAD = struct.Struct(">8sIQ16s")  # magic, format, payload length, digest
+_HEAD = struct.Struct(">8sIQI")  # magic, format, payload length, CRC-32 of the payload
 INDEX_DIR = "index"
 INDEX_FILE = "search.idx"
-_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+TEMP_SUFFIX = ".idx-tmp"
 _STALE_TEMP_S = 3600  # temp files older than this are a crashed writer's: removed
 
 
@@ -63,18 +65,16 @@ class LibraryLike(Protocol):
     def store(self) -> Any: ...
 
 
-class NotLoaded:
+class NotLoaded(str):
     """The abstract of a paper in an index loaded from disk: indexed (the paper has
-    one), text not read. True, unlike an empty abstract; its ``crc`` tells whether a
-    text given later is the same one."""
+    one), text not read. A one-character string no abstract equals (so a str to every
+    reader of the table, and true, unlike an empty abstract); the index keeps its CRC
+    (``_abstract_crc``) to tell whether a text given later is the same one."""
 
-    __slots__ = ("crc",)
+    __slots__ = ()
 
-    def __init__(self, crc: int) -> None:
-        self.crc = crc
 
-    def __bool__(self) -> bool:
-        return True
+NOT_LOADED: str = NotLoaded("\x00")
 
 
 def text_crc(text: str) -> int:
@@ -105,44 +105,19 @@ def library_key(library: LibraryLike) -> str:
 # -- tables <-> payload ------------------------------------------------------------------
 
 
-class LazyEntries(Sequence[Entry]):
-    """The index's entries after a load: built from their stored tuples on first use
-    (making 100k frozen dataclasses costs ~0.3 s; a query reads a few hundred)."""
-
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
-        self._rows: list[Any] = rows
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, d: int) -> Entry:  # type: ignore[override]
-        row = self._rows[d]
-        if type(row) is tuple:
-            row = self._rows[d] = Entry(*row)
-        return row  # type: ignore[no-any-return]
-
-    def __setitem__(self, d: int, entry: Entry) -> None:
-        self._rows[d] = entry
-
-    def __iter__(self) -> Iterator[Entry]:
-        return map(self.__getitem__, range(len(self._rows)))
-
-    def append(self, entry: Entry) -> None:
-        self._rows.append(entry)
-
-
-def snapshot(ix: QueryMatching, key: str, crcs: dict[int, int]) -> bytes:
-    """The index's tables as a payload (``crcs``: abstract CRCs by paper, when known)."""
+def snapshot(ix: QueryMatching, key: str) -> bytes:
+    """The index's tables as a payload. Entries are not stored: the library has them."""
     abstracts = ix._abstracts
+    known = ix._abstract_crc
     has = bytearray(len(abstracts))
     crc = array("I", bytes(4 * len(abstracts)))
     for d, text in enumerate(abstracts):
         if text is None:
             continue
-        if isinstance(text, NotLoaded):
-            has[d], crc[d] = 2, text.crc
+        if text is NOT_LOADED:
+            has[d], crc[d] = 2, known[d]
         elif text:
-            has[d], crc[d] = 2, crcs.get(d, 0) or text_crc(text)
+            has[d], crc[d] = 2, text_crc(text)
         else:
             has[d] = 1
     post = {}
@@ -154,12 +129,10 @@ def snapshot(ix: QueryMatching, key: str, crcs: dict[int, int]) -> bytes:
                 flat.extend(arr)
                 ends.append(len(flat))
         post[fld] = (words, ends.tobytes(), flat.tobytes())
-    entries = [astuple(e) if isinstance(e, Entry) else e for e in _rows(ix._entries)]
+    positions, order = ix._date_ranks()
     payload = {
         "key": key,
-        "fields": _ENTRY_FIELDS,
         "ids": ix._ids,
-        "entries": entries,
         "has": bytes(has),
         "crc": crc.tobytes(),
         "code": sorted(ix._code),
@@ -170,29 +143,25 @@ def snapshot(ix: QueryMatching, key: str, crcs: dict[int, int]) -> bytes:
         "seen": ix._seen,
         "post": post,
         "arxiv": {k: sorted(v) for k, v in ix._arxiv.items() if v},
+        "date_rank": (array("I", positions).tobytes(), array("I", order).tobytes()),
     }
     return marshal.dumps(payload)
 
 
-def _rows(entries: Sequence[Entry]) -> list[Any]:
-    return entries._rows if isinstance(entries, LazyEntries) else list(entries)
-
-
-def restore(ix: QueryMatching, payload: dict[str, Any]) -> None:
-    """Fill ``ix``'s tables from a payload :func:`read` returned (validated there)."""
+def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, Entry]) -> None:
+    """Fill ``ix``'s tables from a payload :func:`read` returned (validated there) and
+    the library's ``entries``; raises KeyError if the library lacks one of its papers."""
     ids: list[str] = payload["ids"]
     n = len(ids)
     ix._ids = ids
     ix._num = dict(zip(ids, range(n), strict=True))
-    ix._entries = LazyEntries(payload["entries"])  # type: ignore[assignment]
+    ix._entries = list(map(entries.__getitem__, ids))
     crc = array("I")
     crc.frombytes(payload["crc"])
-    has: bytes = payload["has"]
-    # a NotLoaded stands in for a text: true like one, never read as one (_abstract_text)
-    ix._abstracts = cast(
-        "list[str | None]",
-        [None if h == 0 else "" if h == 1 else NotLoaded(c) for h, c in zip(has, crc, strict=True)],
-    )
+    ix._abstract_crc = crc
+    # NOT_LOADED stands in for a text: true like one, never read as one (_abstract_text)
+    kinds = cast("list[str | None]", [None, "", NOT_LOADED])
+    ix._abstracts = list(map(kinds.__getitem__, payload["has"]))
     ix._code = set(payload["code"])
     ix._code_links = set(payload["code_links"])
     ix._up, ix._authors = payload["up"], payload["authors"]
@@ -212,6 +181,8 @@ def restore(ix: QueryMatching, payload: dict[str, Any]) -> None:
         ix._post[fld] = table
         ix._vocab.take_fresh(table)
     ix._arxiv = {k: set(v) for k, v in payload["arxiv"].items()}
+    pos_b, order_b = payload["date_rank"]
+    ix._date_rank = (array("I", pos_b).tolist(), array("I", order_b).tolist())
 
 
 class _Unusable(Exception):
@@ -222,11 +193,13 @@ def _validate(payload: Any, key: str) -> None:
     """Raise :class:`_Unusable` if a decoded payload cannot be used."""
     if not isinstance(payload, dict):
         raise _Unusable("damaged")
-    if payload.get("key") != key or tuple(payload.get("fields", ())) != _ENTRY_FIELDS:
+    if payload.get("key") != key:
         raise _Unusable("stale")
     n = len(payload["ids"])
-    sized = ("entries", "up", "authors", "published", "seen", "has")
+    sized = ("up", "authors", "published", "seen", "has")
     if any(len(payload[k]) != n for k in sized) or len(payload["crc"]) != 4 * n:
+        raise _Unusable("damaged")
+    if any(len(b) != 4 * n for b in payload["date_rank"]):
         raise _Unusable("damaged")
     for words, ends, flat in payload["post"].values():
         if len(ends) != 8 * len(words) or len(flat) % 4:
@@ -266,17 +239,32 @@ def _decode(raw: bytes) -> Any:
     if fmt != FORMAT:
         raise _Unusable("newer" if fmt > FORMAT else "stale")
     body = memoryview(raw)[_HEAD.size :]
-    if len(body) != length or hashlib.blake2b(body, digest_size=16).digest() != digest:
+    if len(body) != length or zlib.crc32(body) != digest:
         raise _Unusable("damaged")
     return marshal.loads(body)
 
 
 def write(path: Path, body: bytes) -> None:
     """Write the index file atomically (unique temp name, fsync, rename, fsync dir)."""
-    head = _HEAD.pack(MAGIC, FORMAT, len(body), hashlib.blake2b(body, digest_size=16).digest())
+    head = _HEAD.pack(MAGIC, FORMAT, len(body), zlib.crc32(body))
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     _remove_stale_temps(path)
-    atomic_write_bytes(path, head + body)
+    # Not fsutil.atomic_write_bytes: its ".readq-tmp" temps belong to the store, which
+    # sweeps them (under its lock, that this writer does not take) when it opens.
+    fd, name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=TEMP_SUFFIX, dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(head)
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        remove_quietly([tmp])
+        raise
+    fsync_dir(path.parent)
 
 
 def _remove_stale_temps(path: Path) -> None:
@@ -284,7 +272,7 @@ def _remove_stale_temps(path: Path) -> None:
     writing one right now)."""
     now = time.time()
     old = []
-    for tmp in path.parent.glob("." + path.name + ".*" + TMP_SUFFIX):
+    for tmp in path.parent.glob("." + path.name + ".*" + TEMP_SUFFIX):
         with contextlib.suppress(OSError):
             if now - tmp.stat().st_mtime > _STALE_TEMP_S:
                 old.append(tmp)
@@ -299,20 +287,10 @@ def describe(why: str) -> str:
     }.get(why, "")
 
 
-def abstract_reader(source: Callable[[str], str] | None, ids: list[str]) -> Callable[[int], str]:
-    """Text of paper ``d``'s abstract from ``source`` (the library), '' without one."""
-
-    def get(d: int) -> str:
-        return source(ids[d]) if source is not None else ""
-
-    return get
-
-
 __all__ = [
     "FORMAT",
-    "LazyEntries",
+    "NOT_LOADED",
     "NotLoaded",
-    "abstract_reader",
     "describe",
     "index_path",
     "library_key",
