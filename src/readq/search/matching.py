@@ -299,7 +299,7 @@ class QueryMatching:
         scores = score(cands, soft, hard, cancelled, len(ids))
         order = rank(scores, date_rank, by_date)
         check(cancelled)
-        if len(query.words) > 0:
+        if len(query.words) > 1:  # one word: ties have the same match already
             entries = self._entries
             quality = title_quality(query.words)
             order = break_ties(order, scores, lambda d: quality(entries[d].title))

@@ -228,18 +228,23 @@ def title_quality(words: Sequence[str]) -> Callable[[str], tuple[int, int]]:
     """Match quality of a title for :func:`break_ties`: how many pairs of the query's
     words stand next to each other (in order) in it, then how many words are in it
     (exact, as a prefix or by stem; no typos, to stay cheap)."""
-    pairs = list(zip(words, words[1:], strict=False))
+    roots = [stem(w) for w in words]
 
     def quality(title: str) -> tuple[int, int]:
         toks = fold(title).replace("-", " ").split()
-        near = 0
-        if pairs:
-            bigrams = set(zip(toks, toks[1:], strict=False))
-            near = sum(any(_close(a, x) and _close(b, y) for x, y in bigrams) for a, b in pairs)
-        return (near, sum(any(_close(w, t) for t in toks) for w in words))
+        # for each title word, which query words it stands for (a bit per word)
+        marks = [
+            sum(1 << k for k, w in enumerate(words) if t.startswith(w) or stem(t) == roots[k])
+            for t in toks
+        ]
+        near = sum(
+            1
+            for k in range(len(words) - 1)
+            if any(a >> k & 1 and b >> (k + 1) & 1 for a, b in zip(marks, marks[1:], strict=False))
+        )
+        have = 0
+        for m in marks:
+            have |= m
+        return (near, have.bit_count())
 
     return quality
-
-
-def _close(query_word: str, word: str) -> bool:
-    return word.startswith(query_word) or stem(word) == stem(query_word)

@@ -16,6 +16,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -55,6 +56,7 @@ _SUFFIXES = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light stem: British -ise spellings as -ize, then one common suffix and a final
     'e' off (``mixing``/``mixer`` -> ``mix``, ``weights`` -> ``weight``,
@@ -103,10 +105,24 @@ def word_level(query_word: str, word: str, min_prefix: int) -> int | None:
         return _TYPO_LEVEL[dist]
     if n >= MIN_PREFIX_TYPO and any(
         len(word) > k and OSA.distance(query_word, word[:k], score_cutoff=1) <= 1
-        for k in (n, n + 1, n - 1)
+        for k in _prefix_cuts(n)
+        if k == n or not word.startswith(query_word[:-1])
     ):
         return TYPO2
     return None
+
+
+MIN_EXTRA_LETTER = 7
+"""Shortest query word whose prefix typo may be an extra letter (the word cut one
+letter shorter than the query): below it, dropping any one letter of a short prefix
+matches too many unrelated words ("autho" -> every "auto...")."""
+
+
+def _prefix_cuts(n: int) -> tuple[int, ...]:
+    """Lengths the words are cut to when looking for a prefix with one typo: the
+    query's length, one more (a letter missing: "difus" -> "diffus..."), and from
+    :data:`MIN_EXTRA_LETTER` one less."""
+    return (n, n + 1, n - 1) if n >= MIN_EXTRA_LETTER else (n, n + 1)
 
 
 PREFIX_TYPO = -1
@@ -304,14 +320,18 @@ class Vocabulary:
         if n >= MIN_PREFIX_TYPO:
             # the start of a longer word, one typo away; the typo may be a missing or an
             # extra letter, so the word is also cut one letter longer and shorter
-            for k in (n, n + 1, n - 1):
+            # (cut one shorter, every word starting with the query minus its last
+            # letter would match: those are left to the prefix rule)
+            head = word[:-1]
+            for k in _prefix_cuts(n):
                 longer, full = self._truncated(k)
                 for _, dist, i in process.extract(
                     word, longer, scorer=OSA.distance, score_cutoff=1, limit=None
                 ):
                     w = full[i]
-                    if w not in found and (dist or k != n):
-                        found[w] = PREFIX_TYPO
+                    if w in found or (k == n and not dist) or (k < n and w.startswith(head)):
+                        continue
+                    found[w] = PREFIX_TYPO
 
     def _add_prefixed(self, word: str, found: dict[str, int]) -> None:
         vocab = self._sorted_words()
