@@ -189,3 +189,29 @@ def test_two_processes_updating_at_once(lib: Library) -> None:
     assert why == "" and payload is not None
     leftovers = [p for p in path_of(lib).parent.iterdir() if p.name != persist.INDEX_FILE]
     assert leftovers == []
+
+
+def test_import_updates_the_index_on_disk_in_place(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    key = SearchIndex.disk_key(lib)
+    renamed = paper("Latent Wombat Diffusion", PAPERS[0].abstract)
+    changed = Paper(PAPERS[1].id, "Speculative Decoding with Quokkas", "Marsupial drafts.")
+    new = paper("Quokka Networks", "Marsupial inspired nets.", author_names=("Ada Lovelace",))
+    report = lib.import_papers([changed, new, renamed])
+    assert SearchIndex.update_on_disk(lib, key, report.new_ids + report.changed_ids)
+    index = SearchIndex.open_current(reopen(lib))
+    assert index is not None  # current: no rebuild needed
+    fresh = SearchIndex()
+    fresh.add(lib.entries.values(), lib.abstracts())
+    for q in ("marsupial", "author:lovelace", "quokkas", "title:drafts", "wombat", "verify"):
+        assert found(index, q) == found(fresh, q), q
+    assert "Speculative Decoding with Quokkas" in found(index, "title:quokkas")
+    assert found(index, "title:drafts") == []  # the old title's words are gone
+
+
+def test_update_on_disk_does_nothing_when_the_index_was_stale(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    key = "not-the-key"
+    report = lib.import_papers([paper("Quokka Networks", "Marsupial inspired nets.")])
+    assert not SearchIndex.update_on_disk(lib, key, report.new_ids)
+    assert SearchIndex.open_current(reopen(lib)) is None  # stale: the next search rebuilds

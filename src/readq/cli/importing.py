@@ -172,8 +172,13 @@ def summary(report: ImportReport, warnings: list[str], sources: int) -> str:
 
 def cmd_add(args: argparse.Namespace) -> int:
     papers, warnings = parse_all(args.files, args.encoding)
+    from readq.search.index import SearchIndex
+
     lib = open_library(args)
+    index_key = SearchIndex.disk_key(lib)
     report = lib.import_papers(papers)
+    # keep the search index on disk current (a no-op if there is none, or it was stale)
+    SearchIndex.update_on_disk(lib, index_key, report.new_ids + report.changed_ids)
     for w in warnings:
         warn(w)
     out(summary(report, warnings, len(args.files)))

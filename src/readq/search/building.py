@@ -275,6 +275,29 @@ class IndexBuilding(QueryMatching):
         if post.fresh:
             self._vocab.take_fresh(post)
 
+    def _reindex_entries(self, ds: set[int]) -> None:
+        """Index papers ``ds`` again from ``_entries`` when the entries they were indexed
+        from are unknown (a loaded index, the library already changed): their title,
+        organisation, author and arXiv entries are dropped in one pass, then added."""
+        if not ds:
+            return
+        for fld in ("title", "org", "author"):
+            post = self._post[fld]
+            for w, arr in post.items():
+                if not ds.isdisjoint(arr):
+                    post[w] = array("I", [x for x in arr if x not in ds])
+        for docs in self._arxiv.values():
+            docs.difference_update(ds)
+        for d in ds:
+            entry = self._entries[d]
+            self._post_add("title", doc_words(entry.title), d)
+            if entry.organization:
+                self._post_add("org", doc_words(entry.organization), d)
+            if entry.author_names:
+                self._post_add("author", _name_words(entry.author_names), d)
+            self._arxiv_set(None, entry.arxiv_id, d)
+        self._changed()
+
     def _post_remove_everywhere(self, fld: str, d: int) -> None:
         """Remove paper ``d`` from every word of ``fld`` (its old words are unknown)."""
         for arr in self._post[fld].values():
