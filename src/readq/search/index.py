@@ -135,7 +135,8 @@ class SearchIndex(IndexBuilding):
         index.report = persist.describe(why)
         index.add(library.entries.values())
         index.add_abstracts(library.abstracts(), helpers=helpers, cancelled=cancelled)
-        if save and not (cancelled and cancelled()):
+        # an empty library gets no index directory (it may not exist yet at all)
+        if save and len(index) and not (cancelled and cancelled()):
             index.save(path, key)
         return index
 
