@@ -16,6 +16,7 @@ On a real library of N papers (imported once into ``<workdir>/lib-N`` and reused
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -74,6 +75,7 @@ def bench_disk(
     n: int, workdir: Path, entries: list[Entry], abstracts: dict[str, str], rounds: int = 5
 ) -> dict[str, Any]:
     root = library_of(n, workdir, entries, abstracts)
+    load_before = os.getloadavg()[0]
     lib = Library.open(root)
     path = persist.index_path(root)
     path.unlink(missing_ok=True)
@@ -116,6 +118,7 @@ def bench_disk(
         "list_ms": {q: v * 1000 for q, v in whole.items()},
         "list_median_ms": statistics.median(whole.values()) * 1000,
         "list_noquery_ms": floor * 1000,
+        "load": (load_before, os.getloadavg()[0]),
     }
     out |= bench_tantivy(n, workdir, entries, abstracts)
     return out
@@ -187,7 +190,9 @@ def render_disk(r: dict[str, Any]) -> list[str]:
         "### The index on disk",
         "",
         f"On a real library of {r['n']:,} papers (`<data dir>/index/search.idx`,"
-        f" {r['disk_mb']:.0f} MB):",
+        f" {r['disk_mb']:.0f} MB). Load average of the machine (shared, {os.cpu_count()}"
+        f" cores) before and after this part: {r['load'][0]:.1f} and {r['load'][1]:.1f};"
+        " compare figures within this run:",
         "",
         "| measure | figure | target | met |",
         "|---|---:|---:|---|",

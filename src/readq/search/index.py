@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from readq.gcpause import gc_paused
 from readq.models import PaperState
 from readq.search import persist
 from readq.search.building import IndexBuilding
@@ -149,9 +150,14 @@ class SearchIndex(IndexBuilding):
 
     @classmethod
     def _open(cls, library: Any, path: Path, key: str) -> tuple[SearchIndex | None, str]:
-        payload, why = persist.read(path, key)
-        if payload is None:
-            return None, why
+        with gc_paused():  # ~0.5M new objects: a collection pass would only rescan them
+            payload, why = persist.read(path, key)
+            if payload is None:
+                return None, why
+            return cls._restored(library, payload)
+
+    @classmethod
+    def _restored(cls, library: Any, payload: dict[str, Any]) -> tuple[SearchIndex | None, str]:
         index = cls()
         index._abstract_source = library.abstract
         with index._lock:
