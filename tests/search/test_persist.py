@@ -215,3 +215,17 @@ def test_update_on_disk_does_nothing_when_the_index_was_stale(lib: Library) -> N
     report = lib.import_papers([paper("Quokka Networks", "Marsupial inspired nets.")])
     assert not SearchIndex.update_on_disk(lib, key, report.new_ids)
     assert SearchIndex.open_current(reopen(lib)) is None  # stale: the next search rebuilds
+
+
+def test_a_well_formed_file_with_the_wrong_shapes_is_damaged(lib: Library) -> None:
+    import marshal
+
+    SearchIndex.open_or_build(lib)
+    key = SearchIndex.disk_key(lib)
+    payload, _ = persist.read(path_of(lib), key)
+    assert payload is not None
+    payload["post"]["title"] = (["a"], b"\x01" * 8, b"")  # ends past the postings
+    persist.write(path_of(lib), marshal.dumps(payload))
+    index = SearchIndex.open_or_build(reopen(lib))
+    assert "damaged" in index.report
+    assert found(index, "lagrangian") == ["Latent Diffusion for Images"]

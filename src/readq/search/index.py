@@ -165,6 +165,8 @@ class SearchIndex(IndexBuilding):
                 persist.restore(index, payload, library.entries)
             except KeyError:  # a paper the library does not have: not this library's
                 return None, "stale"
+            except (ValueError, TypeError, IndexError, AttributeError):
+                return None, "damaged"  # passed the checksum, yet not what we wrote
             index._pending = {d for d, t in enumerate(index._abstracts) if t is None}
             index._version += 1
         return index, ""
