@@ -141,12 +141,17 @@ def search_ids(
 
     parsed, _errors = parse_query(query)
     # Abstracts are 90% of the library's bytes: only load them when the query can look
-    # at them (free words anywhere, or abstract: terms). Filters alone never do.
+    # at them (free words anywhere, or abstract: terms). Filters alone never do. The
+    # index on disk (<data dir>/index/) is used when current, else rebuilt and saved.
     needs_abstracts = any(t.field in ("any", "abstract") for t in parsed.terms)
-    index = SearchIndex()
-    index.add(library.entries.values())
-    # through add_abstracts: from 20k papers the abstracts are tokenised in helper processes
-    index.add_abstracts(library.abstracts() if needs_abstracts else {})
+    index = SearchIndex.open_current(library)
+    if index is None and needs_abstracts:
+        index = SearchIndex.open_or_build(library)
+    if index is None:
+        index = SearchIndex()
+        index.add(library.entries.values())
+    if index.report:
+        library.warnings.append(index.report)
     return index.search(
         parsed, states=library.states, within=None if within is None else set(within)
     )

@@ -85,6 +85,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         ids, errors = removed_selection(lib, query, args.sort)
     else:
         ids, errors = readq.select(lib, query, view=_view_of(args), sort=args.sort)
+    for warning in lib.warnings:  # e.g. a damaged search index, rebuilt
+        out(f"readq: {warning}", file=sys.stderr)
     report_query_errors(errors)
     if args.limit is not None:
         ids = ids[: args.limit]

@@ -228,8 +228,13 @@ def warn_merges(report: ImportReport) -> None:
 
 def cmd_add(args: argparse.Namespace) -> int:
     papers, warnings = parse_all(args.files, args.encoding, force=args.force)
+    from readq.search.index import SearchIndex
+
     lib = open_library(args)
+    index_key = SearchIndex.disk_key(lib)
     report = import_recorded(lib, papers, args.files)
+    # keep the search index on disk current (a no-op if there is none, or it was stale)
+    SearchIndex.update_on_disk(lib, index_key, report.new_ids + report.changed_ids)
     for w in warnings:
         warn(w)
     warn_merges(report)

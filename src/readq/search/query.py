@@ -20,8 +20,10 @@ from typing import Literal, TypeVar
 from readq.search.words import ASCII_TABLE, STOPWORDS, fold, split_words
 
 TermKind = Literal["fuzzy", "exact", "phrase"]
-TermField = Literal["any", "title", "abstract", "note", "org"]
-FilterKey = Literal["read", "starred", "note", "code", "up", "authors", "date", "seen", "new"]
+TermField = Literal["any", "title", "abstract", "note", "org", "author"]
+FilterKey = Literal[
+    "read", "starred", "note", "code", "up", "authors", "date", "seen", "new", "arxiv"
+]
 
 # -- the parsed query --------------------------------------------------------------------
 
@@ -109,8 +111,23 @@ _FIELDS: dict[str, TermField] = {
     "notes": "note",
     "org": "org",
     "organization": "org",
+    "author": "author",
+    "by": "author",
 }
-_FILTER_FIELDS = ("is", "has", "up", "upvotes", "authors", "date", "seen")
+_FILTER_FIELDS = ("is", "has", "up", "upvotes", "authors", "date", "seen", "arxiv")
+_ARXIV_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:arxiv\.org/(?:abs|pdf)/)?"
+    r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?\Z"
+)
+
+
+def arxiv_key(text: str) -> str | None:
+    """An arXiv id without its version (``2401.12345v2`` -> ``2401.12345``), from an id
+    or an arxiv.org URL; None if it is not one."""
+    m = _ARXIV_RE.match(text.strip().lower())
+    return m.group(1) if m else None
+
+
 _IS: dict[str, tuple[FilterKey, bool]] = {
     "read": ("read", False),
     "unread": ("read", True),
@@ -310,7 +327,7 @@ def parse_query(text: str, *, now: _dt.datetime | None = None) -> tuple[Query, l
             elif value:
                 errors.append(
                     f"{raw}: unknown field '{name}:' (fields: title, abstract, note, org, "
-                    "is, has, up, authors, date, seen); searched as words"
+                    "author, arxiv, is, has, up, authors, date, seen); searched as words"
                 )
         terms.extend(_body_terms(body, closed, fld, neg, raw))
     query = Query(tuple(terms), tuple(filters), tuple(errors), text)
@@ -343,7 +360,13 @@ def _parse_filter(name: str, value: str, neg: bool, raw: str, now: _dt.datetime)
 
 
 def _parse_value(name: str, v: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | str:
-    """The filters that compare a value: ``up``/``authors``, ``date``, ``seen``."""
+    """The filters that compare a value: ``up``/``authors``, ``date``, ``seen``,
+    ``arxiv``."""
+    if name == "arxiv":
+        arxiv = arxiv_key(v)
+        if arxiv is None:
+            return f"{raw}: expected an arXiv id like arxiv:2401.12345"
+        return Filter("arxiv", arxiv, None, neg, raw)
     if name in ("up", "upvotes", "authors"):
         return _parse_number("authors" if name == "authors" else "up", v, neg, raw)
     if name == "date":
@@ -356,6 +379,7 @@ __all__ = [
     "Query",
     "Term",
     "STOPWORDS",
+    "arxiv_key",
     "ASCII_TABLE",
     "fold",
     "parse_query",
