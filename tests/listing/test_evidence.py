@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from test_parsing_properties import FAST, Listing, listings
 
 from readq import listing
@@ -88,6 +88,9 @@ def test_every_seed_is_accepted(seeds: list[Path]) -> None:
 @FAST
 @given(listings)
 def test_every_generated_listing_is_accepted(generated: Listing) -> None:
+    # A page with no author/date line at all and every line a Markdown list item is
+    # a Markdown list, not a listing (the generator can draw one: titles like "- 0 0").
+    assume(any(r.meta_lines for r in generated.records) or generated.header)
     assert verdict_of_text(generated.render()) is None
 
 
