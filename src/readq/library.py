@@ -9,18 +9,17 @@ process in the meantime is kept, never overwritten.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from readq import ids, paths, upvotes, views
+from readq import ids, paths, sessions, upvotes, views
 from readq.changes import Change, StateDelta, check_changes
-from readq.clock import Clock, file_stamp, iso, utc_now
+from readq.clock import Clock, iso, utc_now
 from readq.errors import (
     AmbiguousIdError,
     CorruptFileError,
-    StoreWriteError,
     UnknownIdError,
     UsageError,
 )
@@ -29,7 +28,7 @@ from readq.importing import ImportReport, import_shard, resolve_ids, unique_pape
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
 from readq.storage import migrate
 from readq.storage.documents import entry_from_doc, state_from_doc
-from readq.storage.fsutil import atomic_write_bytes, keep_aside
+from readq.storage.failures import DurableFailure, kept_aside
 from readq.storage.layout import (
     abstract_shard,
     abstract_shards,
@@ -37,6 +36,7 @@ from readq.storage.layout import (
     catalog_digit,
     catalog_shard,
     catalog_shards,
+    group_by_shard,
     state_shard,
     state_shards,
 )
@@ -45,44 +45,6 @@ from readq.storage.store import Store, Transaction
 __all__ = ["Change", "ImportReport", "Library"]
 
 _T = TypeVar("_T")
-SESSION_FILE = "session-started"
-"""When the reading queue last started (see :meth:`Library.begin_session`)."""
-
-
-def _kept_aside(exc: CorruptFileError) -> CorruptFileError:
-    """The same error, naming the copy of the damaged bytes kept aside before reporting."""
-    path = Path(str(exc.path))
-    kept = keep_aside(path, file_stamp(utc_now()))
-    return CorruptFileError(path, exc.reason, kept_as=kept) if kept else exc
-
-
-def _by_shard(items: Iterable[_T], shard: Callable[[_T], str]) -> dict[str, list[_T]]:
-    """``items`` grouped by the shard that holds each, in first-seen order."""
-    groups: dict[str, list[_T]] = {}
-    for item in items:
-        groups.setdefault(shard(item), []).append(item)
-    return groups
-
-
-class _DurableFailure:
-    """Holds back a write failure whose change is already journaled (it completes on the
-    next start), so the in-memory library is updated to match before it is re-raised."""
-
-    def __init__(self) -> None:
-        self.error: StoreWriteError | None = None
-
-    def __enter__(self) -> _DurableFailure:
-        return self
-
-    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
-        if isinstance(exc, StoreWriteError) and exc.durable:
-            self.error = exc
-            return True
-        return False
-
-    def reraise(self) -> None:
-        if self.error is not None:
-            raise self.error
 
 
 class Library:
@@ -126,7 +88,7 @@ class Library:
         try:
             return cls._load(store, clock, catalog_prefix)
         except CorruptFileError as exc:
-            raise _kept_aside(exc) from None
+            raise kept_aside(exc) from None
 
     @classmethod
     def _load(cls, store: Store, clock: Clock, catalog_prefix: str | None) -> Library:
@@ -248,10 +210,10 @@ class Library:
         """
         check_changes(changes, lambda pid: pid in self.entries or pid in self.states)
         delta = StateDelta(changes, iso(self.clock()), expected)
-        deferred = _DurableFailure()
+        deferred = DurableFailure()
         with deferred, self.store.transaction() as txn:
             self._backup_if_due(len(changes) > 1 and "pre-bulk")
-            for rel, pids in _by_shard(changes, state_shard).items():
+            for rel, pids in group_by_shard(changes, state_shard).items():
                 delta.apply(txn.shard(rel), pids, self._title)
             written = txn.written_shards
         self._written(written)
@@ -327,10 +289,10 @@ class Library:
             return report
         now = iso(self.clock())
         results: dict[str, Entry] = {}
-        deferred = _DurableFailure()
+        deferred = DurableFailure()
         with deferred, self.store.transaction() as txn:
             self._backup_if_due("pre-import")
-            for rel, group in _by_shard(incoming.values(), _catalog_shard_of).items():
+            for rel, group in group_by_shard(incoming.values(), _catalog_shard_of).items():
                 abstracts = txn.shard(abstract_shard(group[0].id))
                 results.update(import_shard(txn.shard(rel), abstracts, group, now, report))
             if fetched or last_fetched:
@@ -408,23 +370,14 @@ class Library:
 
     def begin_session(self) -> str:
         """Record that a reading-queue session starts now; return when the previous one
-        started ("" if none): papers first seen after that are new (``first_seen`` is
-        compared as a string, both are :func:`~readq.clock.iso` timestamps).
+        started ("" if none): papers first seen after that are new (see
+        :mod:`readq.sessions`)."""
+        return sessions.begin_session(self.store.root, self.clock())
 
-        The marker is one small file written atomically: a crash leaves the old or the
-        new start, never a torn one. A marker that cannot be read counts as none (every
-        paper new); one that cannot be written raises OSError (the caller says so).
-        """
-        path = self.store.root / SESSION_FILE
-        try:
-            previous = path.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            previous = ""
-        if len(previous) != 20 or not previous.endswith("Z"):
-            previous = ""
-        self.store.root.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, (iso(self.clock()) + "\n").encode("ascii"))
-        return previous
+    def last_session(self) -> str:
+        """When the latest reading-queue session started ("" if none): papers first seen
+        after it are new to the command line."""
+        return sessions.last_session(self.store.root)
 
 
 def _notes(fields: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:

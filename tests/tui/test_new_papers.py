@@ -6,9 +6,10 @@ import datetime as dt
 
 from tuihelpers import SIZE, current, header, paper, screen_of, settle, status, titles
 
-from readq.library import SESSION_FILE, Library
+from readq.library import Library
 from readq.models import Entry
 from readq.search.index import SearchIndex
+from readq.sessions import SESSION_FILE
 from readq.tui.app import ReadqApp
 from readq.views import sorted_ids
 

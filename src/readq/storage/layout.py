@@ -22,6 +22,11 @@ opaque keys.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+_T = TypeVar("_T")
+
 SCHEMA_VERSION = 2
 META_FILE = "meta.json"
 JOURNAL_FILE = "journal.json"
@@ -100,3 +105,11 @@ def abstracts_of_catalog(relpath: str) -> str:
 def catalog_digit(relpath: str) -> str:
     """The first hex digit of every id in the catalog shard ``relpath``."""
     return relpath.split("/")[1][0]
+
+
+def group_by_shard(items: Iterable[_T], shard: Callable[[_T], str]) -> dict[str, list[_T]]:
+    """``items`` grouped by the shard that holds each, in first-seen order."""
+    groups: dict[str, list[_T]] = {}
+    for item in items:
+        groups.setdefault(shard(item), []).append(item)
+    return groups
