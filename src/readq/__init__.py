@@ -152,6 +152,7 @@ def search_ids(
         index.add(library.entries.values())
     if index.report:
         library.warnings.append(index.report)
+    index.new_since = library.last_session()  # is:new = added since the last session
     return index.search(
         parsed, states=library.states, within=None if within is None else set(within)
     )
@@ -186,7 +187,9 @@ def select(
         if result.ranked and sort is None:
             return Selection(ids, errors)
     momentum = library.momenta() if sort == "trending" else None
-    return Selection(sorted_ids(library.entries, ids, sort or "date", momentum=momentum), errors)
+    since = library.last_session() if sort == "new" else ""
+    order = sorted_ids(library.entries, ids, sort or "date", since, momentum=momentum)
+    return Selection(order, errors)
 
 
 def papers(

@@ -229,3 +229,34 @@ def test_a_bulk_change_of_more_than_50_needs_yes_or_a_terminal_answer(
     monkeypatch.setattr("builtins.input", lambda prompt: "y")
     assert run(capsys, "read", "--all")[0] == 0
     assert run(capsys, "unread", "--all", "--yes")[0] == 0
+
+
+# -- new papers on the command line ---------------------------------------------------
+
+
+def test_is_new_and_sort_new_on_the_command_line_follow_the_last_session(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    from datetime import timedelta
+
+    from readq import listing
+    from readq.clock import utc_now
+    from readq.library import Library
+
+    def ago(seconds: int) -> Library:
+        return Library.open(data_dir, clock=lambda: utc_now() - timedelta(seconds=seconds))
+
+    sample = REPO / "src" / "readq" / "sample.txt"
+    ago(10).import_papers(listing.parse_file(sample).papers)
+    ago(5).begin_session()  # the reading queue was opened after that
+    api = REPO / "tests" / "data" / "api" / "daily_normal.json"
+    code, out, _ = run(capsys, "add", str(api))
+    assert code == 0 and "5 new" in out
+    _, new, _ = run(capsys, "list", "is:new", "--json")
+    titles = {json.loads(line)["title"] for line in new.splitlines()}
+    assert (
+        len(titles) == 5 and "Calibrated Uncertainty for Large Language Model Agents" not in titles
+    )
+    _, ordered, _ = run(capsys, "list", "--sort", "new", "--json")
+    first_five = {json.loads(line)["title"] for line in ordered.splitlines()[:5]}
+    assert first_five == titles
