@@ -204,7 +204,7 @@ def test_seen_today_uses_the_zone_of_now() -> None:
         ("date:yesterday", "date:yesterday: expected a date like 2024, 2024-09 or 2024-09-01"),
         ("seen:soon", "seen:soon: expected today"),
         ("seen:10m", "seen:10m: 'm' is ambiguous: write 10min (minutes) or 10mo (months)"),
-        ("is:maybe", "is:maybe: expected is:read, is:unread, is:starred or is:unstarred"),
+        ("is:maybe", "is:maybe: expected is:read, is:unread, is:starred, is:unstarred or is:new"),
         ("has:pdf", "has:pdf: expected has:note or has:code"),
         ("title:", "title:: expected a word"),
         ('"open phrase', '"open phrase: unclosed quote'),

@@ -349,7 +349,7 @@ def _parse_filter(name: str, value: str, neg: bool, raw: str, now: _dt.datetime)
     v = value.strip().lower()
     if name == "is":
         if v not in _IS:
-            return f"{raw}: expected is:read, is:unread, is:starred or is:unstarred"
+            return f"{raw}: expected is:read, is:unread, is:starred, is:unstarred or is:new"
         key, flip = _IS[v]
         return Filter(key, negated=neg != flip, raw=raw)
     if name == "has":
