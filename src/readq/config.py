@@ -74,6 +74,21 @@ class Settings:
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Settings))
 
 
+STARTER = """\
+# readq settings (docs/usage.md, "Settings"). Remove the # to change a value.
+# theme = "textual-dark"
+# default_view = "inbox"      # inbox, starred, read, all
+# sort = "new"                # new, date, upvotes, title, added, trending
+# export_path = "~/notes/readq-starred.md"
+# export_order = "starred"    # starred (when you starred them) or published
+# split = 50                  # percent of the width (or height) for the list, 20..80
+# detail_visible = true
+
+[keys]
+# toggle-star = "s,x"         # action id = keys, comma-separated
+"""
+
+
 def config_path() -> Path:
     """``$READQ_CONFIG`` if set, else ``config.toml`` in the platform's user config dir."""
     env = os.environ.get(CONFIG_ENV)

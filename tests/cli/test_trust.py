@@ -225,7 +225,9 @@ def test_a_bulk_change_of_more_than_50_needs_yes_or_a_terminal_answer(
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
-    assert run(capsys, "read", "--all")[0] == 64
+    code, _, err = run(capsys, "read", "--all")  # a "no" is not a usage error
+    assert code == 1 and "nothing was changed" in err
+    assert json.loads(run(capsys, "stats", "--json")[1])["read"] == 0
     monkeypatch.setattr("builtins.input", lambda prompt: "y")
     assert run(capsys, "read", "--all")[0] == 0
     assert run(capsys, "unread", "--all", "--yes")[0] == 0
@@ -260,3 +262,12 @@ def test_is_new_and_sort_new_on_the_command_line_follow_the_last_session(
     _, ordered, _ = run(capsys, "list", "--sort", "new", "--json")
     first_five = {json.loads(line)["title"] for line in ordered.splitlines()[:5]}
     assert first_five == titles
+
+
+def test_a_saved_empty_day_is_imported_as_nothing_not_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    empty = REPO / "tests" / "data" / "api" / "empty_day.json"
+    code, out, err = run(capsys, "add", str(empty))
+    assert (code, err) == (0, "")
+    assert "0 new" in out

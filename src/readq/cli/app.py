@@ -23,6 +23,7 @@ from readq.cli import (
     importing,
     interactive,
     maintenance,
+    settings,
     triage,
 )
 from readq.cli.common import AddCommand, Handler, out
@@ -46,6 +47,7 @@ COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
     maintenance.add_restore,
     maintenance.add_doctor,
     maintenance.add_path,
+    settings.add_config,
 )
 
 

@@ -143,7 +143,7 @@ def parse_source(
         papers, warnings, label = _parse_path(name, encoding, today, ev)
     if not force:
         require_listing(papers, ev, label)
-    if not papers:
+    if not papers and not ev.api:  # an API day with no papers is a valid, empty day
         raise InputError(
             f"no papers found in {label}: expected a copied Hugging Face papers page "
             "(a title line followed by its abstract) or a saved /api/daily_papers "

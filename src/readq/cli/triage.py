@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import readq
 from readq import history
 from readq.cli.common import AddCommand, Handler, id_prefix, open_library, out
-from readq.errors import EX_NOTFOUND, UsageError
+from readq.errors import EX_NOTFOUND, ReadqError, UsageError
 from readq.library import Library
 from readq.text import plural
 from readq.views import View, view_rows
@@ -56,6 +56,12 @@ def targets(lib: Library, args: argparse.Namespace) -> list[str]:
     return result.ids
 
 
+class Cancelled(ReadqError):
+    """The user answered no: nothing is wrong, nothing was done (exit 1)."""
+
+    exit_code = 1
+
+
 def confirm_bulk(count: int, what: str, yes: bool) -> None:
     """More than BULK_CONFIRM_OVER papers: ask on a terminal (y/N), else require --yes."""
     if yes or count <= BULK_CONFIRM_OVER:
@@ -64,7 +70,7 @@ def confirm_bulk(count: int, what: str, yes: bool) -> None:
         answer = input(f"{what} {count} papers? [y/N] ").strip().lower()
         if answer in ("y", "yes"):
             return
-        raise UsageError("nothing was changed")
+        raise Cancelled("not confirmed; nothing was changed")
     raise UsageError(
         f"this would change {count} papers (more than {BULK_CONFIRM_OVER}); "
         "add --yes to confirm. Nothing was changed"
