@@ -84,11 +84,30 @@ class StoreWriteError(StoreError):
         self.durable = durable
 
 
+class ReadOnlyWriteError(StoreWriteError):
+    """A write refused by the file system's permissions (read-only data dir or disk)."""
+
+    exit_code = EX_NOPERM
+
+
 class LockTimeoutError(StoreError):
     exit_code = EX_TEMPFAIL
 
 
 class ReadOnlyError(StoreError):
+    exit_code = EX_NOPERM
+
+
+class UnsafeDataDirError(StoreError):
+    """The data dir (or a file in it) is not safe to trust: another user's, writable by
+    others, or a symbolic link. Nothing is read or written."""
+
+    exit_code = EX_NOPERM
+
+
+class DataPermissionError(StoreError):
+    """A data file exists but this user may not read it (not damage: nothing to restore)."""
+
     exit_code = EX_NOPERM
 
 

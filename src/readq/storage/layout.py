@@ -21,6 +21,8 @@ opaque keys.
 
 from __future__ import annotations
 
+import re
+
 SCHEMA_VERSION = 1
 META_FILE = "meta.json"
 JOURNAL_FILE = "journal.json"
@@ -29,6 +31,12 @@ ABSTRACTS = "abstracts"
 STATE = "state"
 TABLES = {CATALOG: "papers", ABSTRACTS: "abstracts", STATE: "state"}
 HEX = "0123456789abcdef"
+# Every field a state document may hold: anything else is damage (a damaged field name
+# would otherwise silently drop that field). Schema changes add their fields here.
+STATE_DOC_FIELDS = frozenset(
+    {"id", "title", "read", "starred", "note", "read_at", "starred_at", "note_at", "updated_at"}
+)
+_DATA_FILE = re.compile(r"meta\.json|(catalog|abstracts)/[0-9a-f]\.json|state/[0-9a-f]{2}\.json")
 
 
 def shard_name(kind: str, pid: str) -> str:
@@ -90,3 +98,14 @@ def abstracts_of_catalog(relpath: str) -> str:
 def catalog_digit(relpath: str) -> str:
     """The first hex digit of every id in the catalog shard ``relpath``."""
     return relpath.split("/")[1][0]
+
+
+def is_data_file(relpath: str) -> bool:
+    """``relpath`` names one of the library's own data files (meta or a shard)."""
+    return _DATA_FILE.fullmatch(relpath) is not None
+
+
+def shard_prefix(relpath: str) -> str | None:
+    """The id prefix every paper in the shard ``relpath`` has; None for other files."""
+    kind, _, name = relpath.partition("/")
+    return name.partition(".")[0] if kind in TABLES and name else None
