@@ -355,20 +355,25 @@ def _same_shape(raw: bytes, damaged: bytes) -> bool:
     except (ValueError, RecursionError):
         return False
     old = json.loads(raw)
-    if not isinstance(new, dict) or new.keys() != old.keys():
-        return False
-    for name, table in old.items():
-        if not isinstance(new[name], dict) or new[name].keys() != table.keys():
-            return False
-        for key, doc in table.items():
-            other = new[name][key]
-            if not isinstance(other, dict) or other.keys() != doc.keys():
-                return False
-            if other["id"] != doc["id"]:
-                return False
-            if any(type(other[f]) is not type(v) for f, v in doc.items()):
-                return False
-    return True
+
+    def same(a: object, b: object, depth: int) -> bool:
+        """Same keys down to the documents' fields, same field types, same ids."""
+        if depth == 2:  # a document
+            return (
+                isinstance(b, dict)
+                and isinstance(a, dict)
+                and a.keys() == b.keys()
+                and a["id"] == b["id"]
+                and all(type(b[f]) is type(v) for f, v in a.items())
+            )
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(same(a[k], b[k], depth + 1) for k in a)
+        )
+
+    return same(old, new, 0)
 
 
 def test_damaged_state_files_are_never_read_as_empty_nor_overwritten(tmp_path: Path) -> None:

@@ -112,11 +112,13 @@ def open_nofollow(path: Path, flags: int, mode: int = 0o600) -> int:
         raise
 
 
-def read_regular(path: Path, cap: int = MAX_DATA_BYTES) -> bytes | None:
+def read_regular(path: Path, cap: int | None = None) -> bytes | None:
     """The bytes of the regular file ``path``; None if it does not exist.
 
-    Never follows a symlink, never blocks on a FIFO or device, never reads past ``cap``.
+    Never follows a symlink, never blocks on a FIFO or device, never reads past ``cap``
+    (default ``MAX_DATA_BYTES``).
     """
+    cap = MAX_DATA_BYTES if cap is None else cap
     try:
         fd = open_nofollow(path, os.O_RDONLY | _NONBLOCK)
     except FileNotFoundError:
@@ -134,7 +136,7 @@ def read_regular(path: Path, cap: int = MAX_DATA_BYTES) -> bytes | None:
         if not stat.S_ISREG(st.st_mode):
             raise CorruptFileError(path, "it is not a regular file (a device, FIFO or socket)")
         if st.st_size > cap:
-            raise CorruptFileError(path, f"it is larger than the {cap >> 20} MB readq reads")
+            raise CorruptFileError(path, f"it is larger than the {cap:,} bytes readq reads")
         chunks: list[bytes] = []
         size = 0
         while size <= cap:
@@ -144,7 +146,7 @@ def read_regular(path: Path, cap: int = MAX_DATA_BYTES) -> bytes | None:
             chunks.append(chunk)
             size += len(chunk)
         if size > cap:
-            raise CorruptFileError(path, f"it is larger than the {cap >> 20} MB readq reads")
+            raise CorruptFileError(path, f"it is larger than the {cap:,} bytes readq reads")
         return b"".join(chunks)
     except IsADirectoryError:
         raise CorruptFileError(path, "it is a directory, not a file") from None
