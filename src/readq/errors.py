@@ -90,6 +90,11 @@ class ReadOnlyWriteError(StoreWriteError):
     exit_code = EX_NOPERM
 
 
+class BackupWriteError(StoreWriteError):
+    """The backup that must come before an import, a bulk change or a restore could not
+    be written, so the change was refused."""
+
+
 class LockTimeoutError(StoreError):
     exit_code = EX_TEMPFAIL
 

@@ -27,10 +27,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 0
     source = Path(args.file) if args.file else None
     chosen = backup.restore(store, source)
-    out(
-        f"Restored read/starred/note state from {chosen.path.name} "
-        f"({chosen.papers} papers); the previous state was backed up first."
-    )
+    if chosen.papers:
+        out(
+            f"Restored the read/starred/note state of {plural(chosen.papers, 'paper')} "
+            f"from {chosen.path.name}; the previous state was kept in a backup first."
+        )
+    else:
+        out(
+            f"Restored {chosen.path.name}: it holds no read/starred/note state, so no "
+            "paper is read, starred or annotated now; the previous state was kept in a "
+            "backup first."
+        )
     return 0
 
 
@@ -41,10 +48,10 @@ def add_restore(add: AddCommand) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from readq.storage import backup
+    from readq.storage.doctor import doctor
     from readq.storage.store import Store
 
-    findings = backup.doctor(Store(paths.data_dir(args.data_dir)))
+    findings = doctor(Store(paths.data_dir(args.data_dir)))
     for f in findings:
         out(("ok    " if f.ok else "PROBLEM ") + f.text)
     bad = [f for f in findings if not f.ok]
