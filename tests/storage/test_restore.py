@@ -250,3 +250,35 @@ def test_read_backup_names_the_damage(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b'{"format":"readq-state-backup","state":{},"state":{}}'))
     with pytest.raises(CorruptFileError, match="appears twice"):
         backup.read_backup(path)
+
+
+def test_doctor_repair_sets_damaged_catalog_aside_and_rebuilds_never_touching_state(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles = [f"Paper {i}" for i in range(60)]
+    lib = Library.open()
+    lib.import_papers([paper(t) for t in titles])
+    a = paper_id("Paper 1")
+    lib.set_note(a, "precious")
+    same = [t for t in titles if paper_id(t)[0] == a[0]]
+    catalog = data_dir / layout.catalog_shard(a)
+    abstracts = data_dir / layout.abstract_shard(a)
+    catalog.write_bytes(b'{"papers":{"1":')
+    abstracts.write_bytes(b"\x00" * 10)
+    other = next(t for t in titles if paper_id(t)[:2] != a[:2])
+    lib.set_note(paper_id(other), "other")
+    state = data_dir / layout.state_shard(paper_id(other))
+    state.write_bytes(b"garbage")
+    assert main(["doctor", "--repair"]) == 65  # the state shard still needs a restore
+    out = capsys.readouterr().out
+    assert "kept aside" in out and "was not touched" in out
+    assert state.read_bytes() == b"garbage"
+    assert list(catalog.parent.glob(catalog.name + ".corrupt-*"))
+    assert list(abstracts.parent.glob(abstracts.name + ".corrupt-*"))
+    state.unlink()  # (as if restored)
+    fresh = Library.open()
+    assert fresh.entries[a].title == "Paper 1" and fresh.state(a).note == "precious"
+    fresh.import_papers([paper(t) for t in same])  # re-imports are allowed again
+    again = Library.open()
+    assert all(paper_id(t) in again.entries for t in same)
+    assert again.abstract(a) == "About Paper 1."

@@ -51,7 +51,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from readq.storage.doctor import doctor
     from readq.storage.store import Store
 
-    findings = doctor(Store(paths.data_dir(args.data_dir)))
+    store = Store(paths.data_dir(args.data_dir))
+    if args.repair:
+        from readq.storage.repair import repair
+
+        for line in repair(store):
+            out("repair " + line)
+    findings = doctor(store)
     for f in findings:
         out(("ok    " if f.ok else "PROBLEM ") + f.text)
     bad = [f for f in findings if not f.ok]
@@ -65,7 +71,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def add_doctor(add: AddCommand) -> None:
-    add("doctor", cmd_doctor, "check the library files and report problems (changes nothing)")
+    sp = add("doctor", cmd_doctor, "check the library files and report problems (changes nothing)")
+    sp.add_argument(
+        "--repair",
+        action="store_true",
+        help="set damaged catalog/abstracts files aside and rebuild them (state needs a backup)",
+    )
 
 
 def cmd_path(args: argparse.Namespace) -> int:
