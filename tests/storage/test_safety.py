@@ -302,3 +302,21 @@ def test_a_damaged_abstracts_shard_is_kept_aside(data_dir: Path) -> None:
     assert info.value.kept_as
     assert shard.read_bytes() == b'{"abstracts":{"1":{"id":"1"},"1":{}}}'
     del lib
+
+
+@pytest.mark.parametrize("err", [13, 30])  # EACCES, EROFS
+def test_a_read_only_data_dir_exits_77_not_74(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], err: int
+) -> None:
+    from readq.storage import fsutil
+
+    _library(data_dir)
+    before = {p: p.read_bytes() for p in data_dir.rglob("*.json")}
+
+    def refused(*a: object, **k: object) -> None:
+        raise OSError(err, os.strerror(err), str(data_dir / "state"))
+
+    monkeypatch.setattr(fsutil.tempfile, "mkstemp", refused)
+    assert main(["star", paper_id("P3")]) == 77
+    assert "NOT saved" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in data_dir.rglob("*.json")} == before
