@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from readq.errors import CorruptFileError
 from readq.storage import safety
 
-_SCALARS = (str, int, bool, float, type(None))
 _DOC_KEY = re.compile(r"0|[1-9][0-9]{0,19}")
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
+_DOC_KEYS = re.compile(r"(?:0|[1-9][0-9]{0,19})(?:,(?:0|[1-9][0-9]{0,19}))*")
+_HEX_IDS = re.compile(r"[0-9a-f]*")
 
 
 def encode(data: object) -> bytes:
@@ -33,19 +35,28 @@ def encode(data: object) -> bytes:
 
 
 def read_json_file(
-    path: Path, *, tinydb_shape: bool = True, tables: frozenset[str] | None = None
+    path: Path,
+    *,
+    tinydb_shape: bool = True,
+    tables: frozenset[str] | None = None,
+    fast: bool | str = False,
 ) -> dict[str, Any] | None:
     """Parse a TinyDB file; None only when it does not exist. Damage raises.
 
-    With ``tables``, the only table names the file may have."""
+    With ``tables``, the only table names the file may have. ``fast``: see
+    :func:`readq.storage.safety.loads_strict`; duplicate keys are then caught by
+    counting the keys in the raw bytes (``"keys"``: every key, for files whose documents
+    hold only scalars; ``True``: the documents' ids)."""
     raw = safety.read_regular(path)
     if raw is None:
         return None
     if not raw.strip():
         raise CorruptFileError(path, "the file is empty (0 bytes of data)")
-    data = safety.loads_strict(path, raw)
+    data = safety.loads_strict(path, raw, fast=bool(fast))
     if tinydb_shape:
         check_shape(path, data, tables)
+        if fast:
+            _check_counts(path, raw, data, fast)
     else:
         if not isinstance(data, dict):
             raise CorruptFileError(path, "expected a JSON object")
@@ -53,12 +64,25 @@ def read_json_file(
     return data  # type: ignore[no-any-return]
 
 
+def _check_counts(path: Path, raw: bytes, data: dict[str, Any], fast: bool | str) -> None:
+    if fast == "keys":
+        # In compact JSON a key ends with '":'; inside a string that sequence is '\\":'.
+        found = raw.count(b'":') - raw.count(b'\\":')
+        parsed = len(data) + sum(len(t) + sum(len(d) for d in t.values()) for t in data.values())
+    else:
+        found = safety.count_ids(raw)
+        parsed = sum(len(t) for t in data.values())
+    if found != parsed:
+        raise CorruptFileError(path, "a key appears twice in one object")
+
+
 def check_shape(path: Path, data: object, tables: frozenset[str] | None = None) -> None:
     """A TinyDB file is ``{table: {doc_id: {field: value}}}``; anything else is damage.
 
-    Document ids are decimal integers; field values are scalars or flat lists/objects of
-    scalars. With ``tables``, a table of another name is damage too (a damaged name
-    would otherwise read as an empty table).
+    Document ids are decimal integers (field types are checked where documents are read,
+    see :mod:`readq.storage.documents`). With ``tables``, a table of another name is
+    damage too (a damaged name would otherwise read as an empty table). The checks run
+    over whole tables at once: a 100,000-paper library is read on every start.
     """
     if not isinstance(data, dict):
         raise CorruptFileError(path, f"expected a JSON object, found {type(data).__name__}")
@@ -67,25 +91,37 @@ def check_shape(path: Path, data: object, tables: frozenset[str] | None = None) 
             raise CorruptFileError(path, f"unexpected table {name[:40]!r}")
         if not isinstance(table, dict):
             raise CorruptFileError(path, f"table {name[:40]!r} is not a JSON object")
-        for key, doc in table.items():
-            if not _DOC_KEY.fullmatch(key) or not isinstance(doc, dict):
-                raise CorruptFileError(
-                    path, f"table {name[:40]!r} has a malformed document {key[:40]!r}"
-                )
-            for value in doc.values():
-                if isinstance(value, _SCALARS):
-                    continue
-                items = value.values() if isinstance(value, dict) else value
-                if not isinstance(value, (list, dict)) or not all(
-                    isinstance(x, _SCALARS) for x in items
-                ):
-                    raise CorruptFileError(path, f"document {key} has a nested value")
+        joined = ",".join(table)
+        if (
+            table and not (joined.count(",") == len(table) - 1 and _DOC_KEYS.fullmatch(joined))
+        ) or not all(type(doc) is dict for doc in table.values()):
+            for key, doc in table.items():
+                if not _DOC_KEY.fullmatch(key) or not isinstance(doc, dict):
+                    raise CorruptFileError(
+                        path, f"table {name[:40]!r} has a malformed document {key[:40]!r}"
+                    )
 
 
 def check_ids(path: Path, docs: dict[str, Any], prefix: str) -> None:
     """Every document is keyed by its own paper id (TinyDB's integer form of the hex id)
     and belongs in this shard (its id starts with ``prefix``)."""
-    for key, doc in docs.items():
+    if not docs:
+        return
+    ids = [doc.get("id") for doc in docs.values()]
+    try:
+        joined = "".join(ids)  # TypeError unless every id is a string
+        ok = (
+            set(map(len, ids)) == {16}
+            and _HEX_IDS.fullmatch(joined) is not None
+            and all(set(joined[i::16]) == {c} for i, c in enumerate(prefix))
+            # keys are canonical decimals (check_shape), so comparing ints suffices
+            and list(map(int, ids, repeat(16))) == list(map(int, docs))
+        )
+    except TypeError:
+        ok = False
+    if ok:
+        return
+    for key, doc in docs.items():  # find the culprit, for the message
         pid = doc.get("id")
         if not (
             type(pid) is str
@@ -95,3 +131,4 @@ def check_ids(path: Path, docs: dict[str, Any], prefix: str) -> None:
         ):
             shown = pid[:40] if type(pid) is str else type(pid).__name__
             raise CorruptFileError(path, f"document {key} does not match its paper id {shown!r}")
+    raise CorruptFileError(path, "the document ids do not match their papers")

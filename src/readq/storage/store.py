@@ -172,7 +172,9 @@ class Store:
         table = TABLES.get(rel.split("/", 1)[0]) if "/" in rel else None
         tables = frozenset({table}) if table else frozenset({"meta"}) if rel == META_FILE else None
         try:
-            data = read_json_file(source or path, tables=tables)
+            # the big shards: catalog and abstracts count their ids, state all its keys
+            fast = (table == TABLES[STATE] and "keys") or table is not None
+            data = read_json_file(source or path, tables=tables, fast=fast)
             prefix = shard_prefix(rel)
             if data is not None and table and prefix is not None:
                 docs = data.get(table, {})
