@@ -320,3 +320,16 @@ def test_a_read_only_data_dir_exits_77_not_74(
     assert main(["star", paper_id("P3")]) == 77
     assert "NOT saved" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in data_dir.rglob("*.json")} == before
+
+
+def test_a_data_dir_path_with_a_non_utf8_byte_is_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/bad\xffdir"))
+    _library(odd)
+    assert main(["--data-dir", str(odd), "list"]) == 0
+    os.chmod(odd, 0o777)
+    capsys.readouterr()
+    assert main(["--data-dir", str(odd), "list"]) == 77
+    err = capsys.readouterr().err
+    assert "bad\\xffdir" in err and "\udcff" not in err

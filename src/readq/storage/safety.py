@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from readq.errors import CorruptFileError, DataPermissionError, UnsafeDataDirError
+from readq.errors import CorruptFileError, DataPermissionError, UnsafeDataDirError, shown
 
 MAX_DATA_BYTES = 512 * 1024 * 1024  # one data file (a catalog shard of a huge library)
 MAX_INT_DIGITS = 30
@@ -52,15 +52,15 @@ def check_data_dir(root: Path) -> None:
         if os.path.islink(root):
             target = os.readlink(root)
             raise UnsafeDataDirError(
-                f"the data dir {root} is a symbolic link to {target}, which does not "
-                f"exist; fix: mkdir -m 700 {target} (or remove the link)"
+                f"the data dir {shown(root)} is a symbolic link to {shown(target)}, which does not "
+                f"exist; fix: mkdir -m 700 {shown(target)} (or remove the link)"
             ) from None
         return
     except NotADirectoryError:
-        raise UnsafeDataDirError(f"the data dir {root} is not a directory") from None
+        raise UnsafeDataDirError(f"the data dir {shown(root)} is not a directory") from None
     if not stat.S_ISDIR(st.st_mode):
         raise UnsafeDataDirError(
-            f"the data dir {root} is not a directory; fix: move it away or choose "
+            f"the data dir {shown(root)} is not a directory; fix: move it away or choose "
             "another --data-dir"
         )
     _check_owner_and_mode(root, st)
@@ -71,12 +71,12 @@ def check_data_dir(root: Path) -> None:
             continue
         if stat.S_ISLNK(sst.st_mode):
             raise UnsafeDataDirError(
-                f"{root / sub} is a symbolic link; readq does not follow links inside its "
+                f"{shown(root / sub)} is a symbolic link; readq does not follow links inside its "
                 f"data dir. Fix: replace it with the directory it points to"
             )
         if not stat.S_ISDIR(sst.st_mode):
             raise UnsafeDataDirError(
-                f"{root / sub} is not a directory; fix: move it out of the data dir"
+                f"{shown(root / sub)} is not a directory; fix: move it out of the data dir"
             )
         _check_owner_and_mode(root / sub, sst)
 
@@ -85,19 +85,19 @@ def _check_owner_and_mode(path: Path, st: os.stat_result) -> None:
     me = os.geteuid() if hasattr(os, "geteuid") else st.st_uid
     if st.st_uid != me:
         raise UnsafeDataDirError(
-            f"refusing to use {path}: it is owned by {describe_owner(st)}, not by you; "
-            f"fix: chown -R {me} {path}"
+            f"refusing to use {shown(path)}: it is owned by {describe_owner(st)}, not by you; "
+            f"fix: chown -R {me} {shown(path)}"
         )
     if st.st_mode & 0o022:
         raise UnsafeDataDirError(
-            f"refusing to use {path}: others can write to it (mode "
-            f"{oct(st.st_mode & 0o777)}); fix: chmod go-w {path}"
+            f"refusing to use {shown(path)}: others can write to it (mode "
+            f"{oct(st.st_mode & 0o777)}); fix: chmod go-w {shown(path)}"
         )
 
 
 def unsafe_link(path: Path) -> UnsafeDataDirError:
     return UnsafeDataDirError(
-        f"{path} is a symbolic link; readq does not follow links inside its data dir. "
+        f"{shown(path)} is a symbolic link; readq does not follow links inside its data dir. "
         "Fix: replace the link with the file itself"
     )
 
@@ -159,16 +159,16 @@ def permission_error(path: Path, exc: OSError) -> DataPermissionError:
     try:
         st = os.lstat(path)
     except OSError:
-        return DataPermissionError(f"cannot read {path}: {exc.strerror}")
+        return DataPermissionError(f"cannot read {shown(path)}: {exc.strerror}")
     me = os.geteuid() if hasattr(os, "geteuid") else st.st_uid
     if st.st_uid != me:
         return DataPermissionError(
-            f"cannot read {path}: it belongs to {describe_owner(st)}, not to you; "
-            f"fix: chown {me} {path}"
+            f"cannot read {shown(path)}: it belongs to {describe_owner(st)}, not to you; "
+            f"fix: chown {me} {shown(path)}"
         )
     return DataPermissionError(
-        f"cannot read {path}: permission denied (mode {oct(st.st_mode & 0o777)}); "
-        f"fix: chmod u+rw {path}"
+        f"cannot read {shown(path)}: permission denied (mode {oct(st.st_mode & 0o777)}); "
+        f"fix: chmod u+rw {shown(path)}"
     )
 
 
