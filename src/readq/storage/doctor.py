@@ -30,6 +30,14 @@ class Finding:
 
 def doctor(store: Store) -> list[Finding]:
     """Check every file; say what is wrong and what to do. Never writes."""
+    keep, store.keep_damage_aside = store.keep_damage_aside, False
+    try:
+        return _doctor(store)
+    finally:
+        store.keep_damage_aside = keep
+
+
+def _doctor(store: Store) -> list[Finding]:
     root = store.root
     if not os.path.lexists(root):
         return [Finding(True, f"no library yet at {root} (it is created on the first import)")]

@@ -152,6 +152,7 @@ class Store:
         self.lock_timeout = lock_timeout
         # a commit another readq is finishing: data file → its committed new contents
         self._pending: dict[str, Path] = {}
+        self.keep_damage_aside = True  # off for ``readq doctor``, which never writes
 
     def path(self, relpath: str) -> Path:
         """The file of the shard (or other data file) ``relpath``."""
@@ -187,6 +188,8 @@ class Store:
                                 path, f"document {key} has an unknown field {extra[:40]!r}"
                             )
         except CorruptFileError as exc:
+            if not self.keep_damage_aside:
+                raise
             kept = fsutil.keep_aside(Path(str(exc.path)), file_stamp(utc_now()))
             if kept is None:
                 raise
