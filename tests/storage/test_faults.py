@@ -412,3 +412,36 @@ def test_damaged_state_files_are_never_read_as_empty_nor_overwritten(tmp_path: P
     assert 0 < valid < tried // 2  # the oracle is exercised both ways
     for stray in data.rglob("*.corrupt-*"):
         stray.unlink()
+
+
+def test_damaged_catalog_shards_are_detected_exactly_too(tmp_path: Path) -> None:
+    """The same damage kinds on a catalog shard (the "fast" reading path)."""
+    data = tmp_path / "lib"
+    lib = Library.open(data)
+    titles = [f"Paper {i}" for i in range(300)]
+    lib.import_papers([Paper(paper_id(t), t, "abs", authors=3, upvotes=7) for t in titles])
+    a = paper_id("Paper 1")
+    shard = data / layout.catalog_shard(a)
+    same = [paper_id(t) for t in titles if paper_id(t)[0] == a[0]]
+    raw = shard.read_bytes()
+    variants = [
+        (n, d.replace(b'"state"', b'"papers"'))
+        for n, d in _damaged_variants(raw.replace(b'"papers"', b'"state"'))
+    ]
+    variants += [
+        ("duplicate id-less document", raw[:-2] + b',"1":{"title":"x"}}}'),
+        ("duplicate field", raw.replace(b'"title":', b'"title":"a","title":', 1)),
+    ]
+    for name, damaged in variants:
+        if damaged == raw:
+            continue  # a variant that needs state fields
+        shard.write_bytes(damaged)
+        benign = name.startswith("bit flip") and _same_shape(raw, damaged)
+        try:
+            opened = Library.open(data)
+        except CorruptFileError:
+            assert not benign, f"{name}: valid data refused"
+            assert shard.read_bytes() == damaged
+            continue
+        assert benign, f"{name}: damage read as data"
+        assert all(p in opened.entries for p in same), f"{name}: a paper was lost"

@@ -23,7 +23,7 @@ from typing import Any
 from readq.clock import file_stamp, utc_now
 from readq.errors import BackupWriteError, CorruptFileError, ReadqError, StoreError
 from readq.storage import fsutil, journal, safety
-from readq.storage.codec import check_ids, check_shape, encode
+from readq.storage.codec import check_fields, check_ids, check_shape, encode
 from readq.storage.documents import state_from_doc, state_to_doc
 from readq.storage.layout import (
     META_FILE,
@@ -105,10 +105,8 @@ def read_backup(path: Path, *, follow: bool = False) -> dict[str, Any]:
     check_shape(path, {"state": state})
     assert isinstance(state, dict)
     check_ids(path, state, "")
+    check_fields(path, state, STATE_DOC_FIELDS)
     for key, doc in state.items():
-        if not doc.keys() <= STATE_DOC_FIELDS:
-            extra = sorted(doc.keys() - STATE_DOC_FIELDS)[0]
-            raise CorruptFileError(path, f"document {key} has an unknown field {extra[:40]!r}")
         state_from_doc(doc, path)
         for value in doc.values():
             if type(value) is str and not value.isascii():

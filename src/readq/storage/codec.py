@@ -132,3 +132,14 @@ def check_ids(path: Path, docs: dict[str, Any], prefix: str) -> None:
             shown = pid[:40] if type(pid) is str else type(pid).__name__
             raise CorruptFileError(path, f"document {key} does not match its paper id {shown!r}")
     raise CorruptFileError(path, "the document ids do not match their papers")
+
+
+def check_fields(path: Path, docs: dict[str, Any], known: frozenset[str]) -> None:
+    """Every field of every document is one readq writes (checked per table at once)."""
+    if docs and not known.issuperset(set().union(*map(dict.keys, docs.values()))):
+        for key, doc in docs.items():
+            extra = sorted(doc.keys() - known)
+            if extra:
+                raise CorruptFileError(
+                    path, f"document {key} has an unknown field {extra[0][:40]!r}"
+                )

@@ -31,11 +31,32 @@ ABSTRACTS = "abstracts"
 STATE = "state"
 TABLES = {CATALOG: "papers", ABSTRACTS: "abstracts", STATE: "state"}
 HEX = "0123456789abcdef"
-# Every field a state document may hold: anything else is damage (a damaged field name
-# would otherwise silently drop that field). Schema changes add their fields here.
+# Every field a document may hold: anything else is damage (a damaged field name would
+# otherwise silently drop that field; a newer readq's fields come with a newer
+# schema_version, refused before this). Schema changes add their fields here.
 STATE_DOC_FIELDS = frozenset(
     {"id", "title", "read", "starred", "note", "read_at", "starred_at", "note_at", "updated_at"}
 )
+CATALOG_DOC_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "authors",
+        "organization",
+        "published",
+        "upvotes",
+        "links",
+        "first_seen",
+        "last_seen",
+        # from the Hugging Face API (models.Entry)
+        "arxiv_id",
+        "author_names",
+        "github",
+        "project_page",
+        "comments",
+    }
+)
+ABSTRACT_DOC_FIELDS = frozenset({"id", "abstract"})
 _DATA_FILE = re.compile(r"meta\.json|(catalog|abstracts)/[0-9a-f]\.json|state/[0-9a-f]{2}\.json")
 
 

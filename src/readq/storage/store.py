@@ -29,9 +29,12 @@ from readq.errors import (
     StoreWriteError,
 )
 from readq.storage import fsutil, journal, safety
-from readq.storage.codec import check_ids, read_json_file
+from readq.storage.codec import check_fields, check_ids, read_json_file
 from readq.storage.layout import (
+    ABSTRACT_DOC_FIELDS,
+    ABSTRACTS,
     CATALOG,
+    CATALOG_DOC_FIELDS,
     META_FILE,
     SCHEMA_VERSION,
     STATE,
@@ -42,6 +45,12 @@ from readq.storage.layout import (
     table_name,
 )
 from readq.storage.lock import DEFAULT_TIMEOUT, library_lock
+
+DOC_FIELDS = {
+    TABLES[CATALOG]: CATALOG_DOC_FIELDS,
+    TABLES[ABSTRACTS]: ABSTRACT_DOC_FIELDS,
+    TABLES[STATE]: STATE_DOC_FIELDS,
+}
 
 
 @dataclass
@@ -173,20 +182,14 @@ class Store:
         table = TABLES.get(rel.split("/", 1)[0]) if "/" in rel else None
         tables = frozenset({table}) if table else frozenset({"meta"}) if rel == META_FILE else None
         try:
-            # the big shards: catalog and abstracts count their ids, state all its keys
-            fast = (table == TABLES[STATE] and "keys") or table is not None
+            # the big shards: duplicate keys are found by counting (documents are flat)
+            fast = "keys" if table else False
             data = read_json_file(source or path, tables=tables, fast=fast)
             prefix = shard_prefix(rel)
             if data is not None and table and prefix is not None:
                 docs = data.get(table, {})
                 check_ids(path, docs, prefix)
-                if table == TABLES[STATE]:
-                    for key, doc in docs.items():
-                        if not doc.keys() <= STATE_DOC_FIELDS:
-                            extra = sorted(doc.keys() - STATE_DOC_FIELDS)[0]
-                            raise CorruptFileError(
-                                path, f"document {key} has an unknown field {extra[:40]!r}"
-                            )
+                check_fields(path, docs, DOC_FIELDS[table])
         except CorruptFileError as exc:
             if not self.keep_damage_aside:
                 raise
