@@ -312,6 +312,11 @@ def render(results: list[dict[str, object]], rel: dict[str, object]) -> str:
     for q in QUERIES:
         cells = " | ".join(f"{r['per_query_ms'][q]:.1f}" for r in results)  # type: ignore[index]
         lines.append(f"| `{q}` | {cells} |")
+    disk = next((r["disk"] for r in results if r.get("disk")), None)
+    if disk is not None:
+        from bench_search_disk import render_disk  # type: ignore[import-not-found]
+
+        lines += render_disk(disk)
     lines += [
         "",
         "### Relevance",
@@ -350,6 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/readq-bench"))
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
+    ap.add_argument("--disk-size", type=int, default=100_000, help="0: skip the on-disk part")
     ap.add_argument(
         "--from-json",
         type=Path,
@@ -368,6 +374,11 @@ def main(argv: list[str] | None = None) -> None:
     for n in a.sizes:
         r = bench_size(n, a.workdir, a.repeats)
         r["repeats"] = a.repeats
+        if n == a.disk_size:
+            from bench_search_disk import bench_disk  # type: ignore[import-not-found]
+
+            r["disk"] = bench_disk(n, a.workdir, *read_listing(listing(n, a.workdir)))
+            print(json.dumps(r["disk"], indent=1), flush=True)
         results.append(r)
         print(
             json.dumps({k: v for k, v in r.items() if k not in ("per_query_ms",)}, indent=1),

@@ -81,6 +81,7 @@ import time, sys, os, json
 T_PROCESS = float(sys.argv[2])
 import asyncio, resource, statistics
 from pathlib import Path
+from readq.config import Settings
 from readq.library import Library
 from readq.tui.app import ReadqApp
 from readq.tui.screens.main import MainScreen
@@ -141,7 +142,7 @@ async def main():
         written.append(time.perf_counter())
         return change
     lib.update = update
-    app = ReadqApp(lib, poll_interval=0)
+    app = ReadqApp(lib, poll_interval=0, settings=Settings())  # not the user's config
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: paints)
         out["first_paint"] = time.time() - T_PROCESS

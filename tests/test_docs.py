@@ -30,6 +30,8 @@ def test_every_key_of_the_reading_queue_is_in_tui_md() -> None:
     doc = (DOCS / "tui.md").read_text(encoding="utf-8")
     usage = (DOCS / "usage.md").read_text(encoding="utf-8")
     shown = {"slash": "/", "question_mark": "?", "down": "↓", "up": "↑"}
+    shown |= {"left_square_bracket": "[", "right_square_bracket": "]"}
+    shown |= {"less_than_sign": "<", "greater_than_sign": ">"}
     missing = []
     for cmd in COMMANDS:
         for key in filter(None, cmd.keys.split(",")):

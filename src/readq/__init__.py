@@ -141,12 +141,17 @@ def search_ids(
 
     parsed, _errors = parse_query(query)
     # Abstracts are 90% of the library's bytes: only load them when the query can look
-    # at them (free words anywhere, or abstract: terms). Filters alone never do.
+    # at them (free words anywhere, or abstract: terms). Filters alone never do. The
+    # index on disk (<data dir>/index/) is used when current, else rebuilt and saved.
     needs_abstracts = any(t.field in ("any", "abstract") for t in parsed.terms)
-    index = SearchIndex()
-    index.add(library.entries.values())
-    # through add_abstracts: from 20k papers the abstracts are tokenised in helper processes
-    index.add_abstracts(library.abstracts() if needs_abstracts else {})
+    index = SearchIndex.open_current(library)
+    if index is None and needs_abstracts:
+        index = SearchIndex.open_or_build(library)
+    if index is None:
+        index = SearchIndex()
+        index.add(library.entries.values())
+    if index.report:
+        library.warnings.append(index.report)
     return index.search(
         parsed, states=library.states, within=None if within is None else set(within)
     )
@@ -168,7 +173,8 @@ def select(
     """The ids of one view (``all``, ``inbox``/``unread``, ``starred``, ``read``).
 
     With a ``query``, only the matches, best first unless a ``sort`` is given; else
-    ordered by ``sort`` (``date``, ``upvotes``, ``title``, ``added``; default ``date``).
+    ordered by ``sort`` (``date``, ``upvotes``, ``title``, ``added``, ``trending``; default
+    ``date``).
     """
     from readq.views import sorted_ids, view_rows
 
@@ -179,7 +185,8 @@ def select(
         ids, errors = result.ids, result.errors
         if result.ranked and sort is None:
             return Selection(ids, errors)
-    return Selection(sorted_ids(library.entries, ids, sort or "date"), errors)
+    momentum = library.momenta() if sort == "trending" else None
+    return Selection(sorted_ids(library.entries, ids, sort or "date", momentum=momentum), errors)
 
 
 def papers(

@@ -17,8 +17,8 @@ from readq.storage.documents import state_from_doc, state_to_doc
 from readq.storage.store import Shard
 from readq.text import clean_note
 
-STATE_FIELDS = ("read", "starred", "note")
-_STAMP = {"read": "read_at", "starred": "starred_at", "note": "note_at"}
+STATE_FIELDS = ("read", "starred", "note", "removed")
+_STAMP = {"read": "read_at", "starred": "starred_at", "note": "note_at", "removed": "removed_at"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,13 @@ class Change:
     before: dict[str, dict[str, Any]]
     after: dict[str, dict[str, Any]]
     label: str = ""
+    conflicts: tuple[str, ...] = ()
+    """Papers whose note another process changed since the one the caller expected: the
+    saved note then ends with that other version (see :func:`merge_conflict`)."""
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.conflicts)
 
     @property
     def ids(self) -> list[str]:
@@ -62,12 +69,33 @@ def changed_state(old: PaperState, fields: Mapping[str, Any], now: str) -> Paper
     return new
 
 
-class StateDelta:
-    """One update being written: the requested fields, what they were, what they became."""
+CONFLICT_MARK = "--- conflict: this note was also changed elsewhere at {when} ---"
 
-    def __init__(self, changes: Mapping[str, Mapping[str, Any]], now: str) -> None:
+
+def merge_conflict(mine: str, theirs: str, when: str) -> str:
+    """Both versions of a note two processes changed at once: ``mine`` first, then a
+    marked section with ``theirs`` (changed at ``when``), so neither is lost."""
+    mark = CONFLICT_MARK.format(when=when.replace("T", " ").replace("Z", " UTC"))
+    return f"{mine}\n\n{mark}\n{theirs}" if mine else f"{mark}\n{theirs}"
+
+
+class StateDelta:
+    """One update being written: the requested fields, what they were, what they became.
+
+    ``expected`` (``{paper id: note}``) makes a note change a compare-and-set: when the
+    note on disk is no longer the one the caller started from, both are kept.
+    """
+
+    def __init__(
+        self,
+        changes: Mapping[str, Mapping[str, Any]],
+        now: str,
+        expected: Mapping[str, str] | None = None,
+    ) -> None:
         self.changes = changes
         self.now = now
+        self.expected = expected or {}
+        self.conflicts: list[str] = []
         self.before: dict[str, dict[str, Any]] = {}
         self.after: dict[str, dict[str, Any]] = {}
         self.fresh: dict[str, PaperState] = {}  # the resulting state of every paper
@@ -87,6 +115,8 @@ class StateDelta:
             fields = dict(self.changes[pid])
             if "note" in fields:
                 fields["note"] = clean_note(str(fields["note"]))
+                if pid in self.expected:
+                    fields["note"] = self._compare_and_set(pid, old, fields["note"])
             self.before[pid] = {f: getattr(old, f) for f in fields}
             self.after[pid] = dict(fields)
             new = changed_state(old, fields, self.now)
@@ -99,5 +129,11 @@ class StateDelta:
                 puts[pid] = state_to_doc(pid, title(pid), new)
         shard.replace(drops, puts)
 
+    def _compare_and_set(self, pid: str, old: PaperState, note: str) -> str:
+        if old.note in (clean_note(self.expected[pid]), note, ""):
+            return note  # unchanged since, or changed to the same text, or cleared
+        self.conflicts.append(pid)
+        return clean_note(merge_conflict(note, old.note, old.note_at or self.now))
+
     def change(self, label: str) -> Change:
-        return Change(self.before, self.after, label)
+        return Change(self.before, self.after, label, tuple(self.conflicts))

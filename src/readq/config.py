@@ -44,8 +44,8 @@ CONFIG_ENV = "READQ_CONFIG"
 CONFIG_NAME = "config.toml"
 
 VIEWS: tuple[str, ...] = tuple(v.value for v in View)
-DEFAULT_SORT = "new"  # "new first": the lead adds it to views.SORTS
-DEFAULT_SORTS: tuple[str, ...] = (*SORTS, DEFAULT_SORT)
+DEFAULT_SORT = "new"  # "new first"
+DEFAULT_SORTS: tuple[str, ...] = SORTS
 EXPORT_ORDERS = ("starred", "published")
 SPLIT_MIN, SPLIT_MAX = 20, 80
 

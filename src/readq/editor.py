@@ -1,4 +1,10 @@
-"""Editing a note in the user's own editor ($VISUAL / $EDITOR), never through a shell."""
+"""Editing a note in the user's own editor ($VISUAL / $EDITOR), never through a shell.
+
+The editor gets a private file in the data dir (``readq.drafts``), not the system temp
+dir, ending with a newline as editors expect; the text stays there as a draft until
+the caller has saved it, so a crash, a failed save or an editor that exits with an error
+never loses it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,9 @@ import contextlib
 import os
 import shlex
 import subprocess
-import tempfile
 from pathlib import Path
 
+from readq import drafts
 from readq.errors import UsageError
 
 
@@ -24,21 +30,33 @@ def editor_command() -> list[str]:
     return argv
 
 
-def edit_text(initial: str) -> str | None:
-    """Open the editor on ``initial``; return the new text, or None if it exited non-zero."""
+def run_editor(path: Path) -> bool:
+    """Run the editor on ``path``; True when it exited 0."""
     argv = editor_command()
-    fd, name = tempfile.mkstemp(prefix="readq-note-", suffix=".md")
-    path = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(initial)
-        try:
-            result = subprocess.run([*argv, str(path)], check=False)
-        except OSError as exc:
-            raise UsageError(f"cannot start editor {argv[0]!r}: {exc.strerror}") from None
-        if result.returncode != 0:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
+        result = subprocess.run([*argv, str(path)], check=False)
+    except OSError as exc:
+        raise UsageError(f"cannot start editor {argv[0]!r}: {exc.strerror}") from None
+    return result.returncode == 0
+
+
+def edit_note(data_dir: Path, pid: str, text: str, base: str) -> str | None:
+    """Edit ``text`` (the note ``base``, or a draft of it) in the editor.
+
+    Returns the text the editor left (its final newline taken off), or None when the
+    editor exited with an error (what it wrote stays a draft). Raises UsageError when the
+    editor cannot start or deleted the file. The caller saves the text, then calls
+    ``drafts.delete_draft``: until then it is a draft, offered back next time.
+    """
+    editor_command()  # no editor: say so before writing anything
+    drafts.save_draft(data_dir, pid, text, base)
+    path = drafts.write_editor_file(data_dir, pid, text)
+    if not run_editor(path):
+        return None
+    edited = drafts.read_editor_file(path)
+    if edited is None:
+        raise UsageError("the editor deleted the note's file; the note was not changed")
+    drafts.save_draft(data_dir, pid, edited, base)
+    with contextlib.suppress(OSError):
+        path.unlink()
+    return edited

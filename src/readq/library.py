@@ -9,25 +9,26 @@ process in the meantime is kept, never overwritten.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from readq import ids, paths, views
+from readq import ids, paths, sessions, upvotes, views
 from readq.changes import Change, StateDelta, check_changes
-from readq.clock import Clock, file_stamp, iso, utc_now
+from readq.clock import Clock, iso, utc_now
 from readq.errors import (
     AmbiguousIdError,
     CorruptFileError,
-    StoreWriteError,
     UnknownIdError,
     UsageError,
 )
 from readq.gcpause import gc_paused
-from readq.importing import ImportReport, import_shard, unique_papers
+from readq.importing import ImportReport, import_shard, resolve_ids, unique_papers
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
+from readq.storage import migrate
 from readq.storage.documents import entry_from_doc, state_from_doc
-from readq.storage.fsutil import keep_aside
+from readq.storage.failures import DurableFailure, kept_aside
 from readq.storage.layout import (
     abstract_shard,
     abstract_shards,
@@ -35,50 +36,15 @@ from readq.storage.layout import (
     catalog_digit,
     catalog_shard,
     catalog_shards,
+    group_by_shard,
     state_shard,
     state_shards,
 )
-from readq.storage.store import Store
+from readq.storage.store import Store, Transaction
 
 __all__ = ["Change", "ImportReport", "Library"]
 
 _T = TypeVar("_T")
-
-
-def _kept_aside(exc: CorruptFileError) -> CorruptFileError:
-    """The same error, naming the copy of the damaged bytes kept aside before reporting."""
-    path = Path(str(exc.path))
-    kept = keep_aside(path, file_stamp(utc_now()))
-    return CorruptFileError(path, exc.reason, kept_as=kept) if kept else exc
-
-
-def _by_shard(items: Iterable[_T], shard: Callable[[_T], str]) -> dict[str, list[_T]]:
-    """``items`` grouped by the shard that holds each, in first-seen order."""
-    groups: dict[str, list[_T]] = {}
-    for item in items:
-        groups.setdefault(shard(item), []).append(item)
-    return groups
-
-
-class _DurableFailure:
-    """Holds back a write failure whose change is already journaled (it completes on the
-    next start), so the in-memory library is updated to match before it is re-raised."""
-
-    def __init__(self) -> None:
-        self.error: StoreWriteError | None = None
-
-    def __enter__(self) -> _DurableFailure:
-        return self
-
-    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
-        if isinstance(exc, StoreWriteError) and exc.durable:
-            self.error = exc
-            return True
-        return False
-
-    def reraise(self) -> None:
-        if self.error is not None:
-            raise self.error
 
 
 class Library:
@@ -96,6 +62,9 @@ class Library:
         self._io = threading.RLock()
         self._daily_checked = False
         self.warnings: list[str] = []  # non-fatal problems for the UI to show
+        self.notices: list[str] = []  # things to say once (the format upgrade)
+        self.by_arxiv: dict[str, str] = {}  # arXiv id -> paper id (fetched papers)
+        self._upvotes: dict[str, dict[str, int]] | None = None  # loaded on first use
 
     # -- opening ------------------------------------------------------------------------
 
@@ -119,7 +88,7 @@ class Library:
         try:
             return cls._load(store, clock, catalog_prefix)
         except CorruptFileError as exc:
-            raise _kept_aside(exc) from None
+            raise kept_aside(exc) from None
 
     @classmethod
     def _load(cls, store: Store, clock: Clock, catalog_prefix: str | None) -> Library:
@@ -127,6 +96,9 @@ class Library:
         store.check_meta()
         if store.needs_recovery():
             store.recover()
+        notice = migrate.upgrade(store, clock())
+        if notice:
+            lib.notices.append(notice)
         with gc_paused():
             for rel in catalog_shards(catalog_prefix):
                 lib._load_catalog_shard(rel)
@@ -141,6 +113,8 @@ class Library:
         for doc in self.store.read_docs(rel).values():
             entry = entry_from_doc(doc, where)
             self.entries[entry.id] = entry
+            if entry.arxiv_id:
+                self.by_arxiv[entry.arxiv_id] = entry.id
             seen.add(entry.id)
         return seen
 
@@ -212,7 +186,8 @@ class Library:
         if not matches:
             raise UnknownIdError(f"no paper with id {prefix!r}; 'readq list' shows the ids")
         if len(matches) > 1:
-            shown = ", ".join(sorted(matches)[:4])
+            short = ids.short_ids(matches)
+            shown = ", ".join(short(m) for m in sorted(matches)[:4])
             raise AmbiguousIdError(
                 f"id {prefix!r} is ambiguous: {len(matches)} papers match ({shown}"
                 f"{', ...' if len(matches) > 4 else ''}); give more characters"
@@ -221,14 +196,24 @@ class Library:
 
     # -- changing state -----------------------------------------------------------------
 
-    def update(self, changes: Mapping[str, Mapping[str, Any]], label: str = "") -> Change:
-        """Set fields (read/starred/note) of several papers in one atomic transaction."""
+    def update(
+        self,
+        changes: Mapping[str, Mapping[str, Any]],
+        label: str = "",
+        *,
+        expected: Mapping[str, str] | None = None,
+    ) -> Change:
+        """Set fields (read/starred/note) of several papers in one atomic transaction.
+
+        ``expected`` maps paper ids to the note the caller started from: a note someone
+        else changed meanwhile is kept below the new one (``Change.conflicts``).
+        """
         check_changes(changes, lambda pid: pid in self.entries or pid in self.states)
-        delta = StateDelta(changes, iso(self.clock()))
-        deferred = _DurableFailure()
+        delta = StateDelta(changes, iso(self.clock()), expected)
+        deferred = DurableFailure()
         with deferred, self.store.transaction() as txn:
             self._backup_if_due(len(changes) > 1 and "pre-bulk")
-            for rel, pids in _by_shard(changes, state_shard).items():
+            for rel, pids in group_by_shard(changes, state_shard).items():
                 delta.apply(txn.shard(rel), pids, self._title)
             written = txn.written_shards
         self._written(written)
@@ -254,14 +239,20 @@ class Library:
     def set_field(self, pids: Iterable[str], name: str, value: Any, label: str = "") -> Change:
         return self.update({pid: {name: value} for pid in pids}, label)
 
-    def set_note(self, pid: str, text: str) -> Change:
-        return self.update({pid: {"note": text}}, "note")
+    def set_note(self, pid: str, text: str, expected: str | None = None) -> Change:
+        """Set a note; with ``expected`` (the note the edit started from) a note changed
+        elsewhere meanwhile is kept below ``text`` and ``Change.conflict`` is true."""
+        return self.update(
+            {pid: {"note": text}}, "note", expected=None if expected is None else {pid: expected}
+        )
 
     def undo(self, change: Change) -> Change:
-        return self.update(change.before, f"undo {change.label}".strip())
+        return self.update(
+            change.before, f"undo {change.label}".strip(), expected=_notes(change.after)
+        )
 
     def redo(self, change: Change) -> Change:
-        return self.update(change.after, change.label)
+        return self.update(change.after, change.label, expected=_notes(change.before))
 
     def _backup_if_due(self, kind: str | Literal[False]) -> None:
         """Inside a transaction: a backup before bulk changes and imports, and daily.
@@ -284,29 +275,64 @@ class Library:
 
     # -- importing ----------------------------------------------------------------------
 
-    def import_papers(self, papers: Iterable[Paper]) -> ImportReport:
-        """Add papers: each paper once, known papers keep their state and gain metadata."""
+    def import_papers(
+        self, papers: Iterable[Paper], *, fetched: bool = False, last_fetched: date | None = None
+    ) -> ImportReport:
+        """Add papers: each paper once, known papers keep their state and gain metadata.
+
+        ``fetched``: the papers come from the API, their upvotes join the history (as seen
+        today); ``last_fetched`` becomes the meta's ``last_fetched`` if it is later.
+        """
         report = ImportReport()
-        incoming = unique_papers(papers, report)
-        if not incoming:
+        incoming = unique_papers(resolve_ids(papers, self.entries, self.by_arxiv), report)
+        if not incoming and last_fetched is None:
             return report
         now = iso(self.clock())
         results: dict[str, Entry] = {}
-        deferred = _DurableFailure()
+        deferred = DurableFailure()
         with deferred, self.store.transaction() as txn:
             self._backup_if_due("pre-import")
-            for rel, group in _by_shard(incoming.values(), _catalog_shard_of).items():
+            for rel, group in group_by_shard(incoming.values(), _catalog_shard_of).items():
                 abstracts = txn.shard(abstract_shard(group[0].id))
                 results.update(import_shard(txn.shard(rel), abstracts, group, now, report))
+            if fetched or last_fetched:
+                self._record_fetch(txn, incoming.values() if fetched else (), last_fetched)
             written = txn.written_shards
         self._written(written)
         self.entries.update(results)
+        self.by_arxiv.update((e.arxiv_id, e.id) for e in results.values() if e.arxiv_id)
         with self._io:
             for paper in incoming.values():
                 if paper.abstract and not self._abstracts.get(paper.id):
                     self._abstracts[paper.id] = paper.abstract
+            for pid, _, _ in report.merged_titles:  # the other abstract was appended
+                self._abstract_shards.discard(abstract_shard(pid))
         deferred.reraise()
         return report
+
+    def _record_fetch(self, txn: Transaction, papers: Iterable[Paper], day: date | None) -> None:
+        seen = {p.id: p.upvotes for p in papers if p.upvotes is not None}
+        if seen:
+            upvotes.record(txn, self.clock().date(), seen)
+            self._upvotes = None
+        last = self.last_fetched()
+        if day is not None and (last is None or day > last):
+            txn.update_meta({"last_fetched": day.isoformat()})
+
+    def last_fetched(self) -> date | None:
+        """The latest listing day ``readq fetch`` imported (for ``--since-last``)."""
+        return self.store.last_fetched()
+
+    def momentum(self, pid: str) -> int | None:
+        """Upvotes gained per day between the last two days a fetch saw the paper."""
+        return self.momenta().get(pid)
+
+    def momenta(self) -> dict[str, int]:
+        """Every known momentum (the upvote history is read on first use)."""
+        if self._upvotes is None:
+            self._upvotes = upvotes.load(self.store)
+        found = {pid: upvotes.momentum(days) for pid, days in self._upvotes.items()}
+        return {pid: m for pid, m in found.items() if m is not None}
 
     # -- other processes ----------------------------------------------------------------
 
@@ -326,9 +352,13 @@ class Library:
             if sig != self._signatures.get(rel):
                 digit = catalog_digit(rel)
                 before = {pid: e for pid, e in self.entries.items() if pid.startswith(digit)}
-                for pid in self._load_catalog_shard(rel):
+                seen = self._load_catalog_shard(rel)
+                for pid in seen:
                     if before.get(pid) != self.entries[pid]:
                         catalog_changed.add(pid)
+                for pid in before.keys() - seen:  # deleted (an import was undone)
+                    del self.entries[pid]
+                    catalog_changed.add(pid)
                 with self._io:
                     self._abstract_shards.discard(abstracts_of_catalog(rel))
         return state_changed, catalog_changed
@@ -337,6 +367,22 @@ class Library:
 
     def counts(self) -> dict[str, int]:
         return views.counts(self.entries, self.states)
+
+    def begin_session(self) -> str:
+        """Record that a reading-queue session starts now; return when the previous one
+        started ("" if none): papers first seen after that are new (see
+        :mod:`readq.sessions`)."""
+        return sessions.begin_session(self.store.root, self.clock())
+
+    def last_session(self) -> str:
+        """When the latest reading-queue session started ("" if none): papers first seen
+        after it are new to the command line."""
+        return sessions.last_session(self.store.root)
+
+
+def _notes(fields: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The notes a change left (or found): what undo/redo expect to find on disk."""
+    return {pid: str(f["note"]) for pid, f in fields.items() if "note" in f}
 
 
 def _catalog_shard_of(paper: Paper) -> str:

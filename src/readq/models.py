@@ -77,10 +77,13 @@ class PaperState:
     starred_at: str | None = None
     note_at: str | None = None
     updated_at: str | None = None
+    # ``readq remove``: hidden from every view, search and export; the rest is kept.
+    removed: bool = False
+    removed_at: str | None = None
 
     @property
     def is_default(self) -> bool:
-        return not (self.read or self.starred or self.note)
+        return not (self.read or self.starred or self.note or self.removed)
 
 
 DEFAULT_STATE = PaperState()

@@ -21,6 +21,13 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_path(APP_NAME, appauthor=False))
 
 
-def log_dir() -> Path:
-    """Where crash logs go (never inside the data dir, so backups stay clean)."""
+LOG_SUBDIR = "logs"
+
+
+def log_dir(data_override: str | os.PathLike[str] | None = None) -> Path:
+    """Where crash logs go: the user log dir, or ``<data dir>/logs`` when the library was
+    moved elsewhere (``--data-dir`` or ``$READQ_DATA_DIR``), so that a test or a second
+    library never writes into your real home. Backups never include this directory."""
+    if data_override or os.environ.get(DATA_DIR_ENV):
+        return data_dir(data_override) / LOG_SUBDIR
     return Path(platformdirs.user_log_path(APP_NAME, appauthor=False))

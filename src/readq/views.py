@@ -20,6 +20,8 @@ class View(str, Enum):
         return self.value.capitalize()
 
     def admits(self, state: PaperState) -> bool:
+        if state.removed:  # ``readq remove``: in no view at all
+            return False
         if self is View.INBOX:
             return not state.read
         if self is View.STARRED:
@@ -29,12 +31,14 @@ class View(str, Enum):
         return True
 
 
-SORTS = ("date", "upvotes", "title", "added")
+SORTS = ("new", "date", "upvotes", "title", "added", "trending")
 SORT_LABELS = {
+    "new": "new first",
     "date": "newest first",
     "upvotes": "most upvoted",
     "title": "title A-Z",
     "added": "recently added",
+    "trending": "gaining upvotes",
 }
 
 
@@ -42,50 +46,79 @@ def _date_key(e: Entry) -> tuple[str, str]:
     return (e.published or "", e.first_seen)
 
 
-def sort_key(sort: str) -> tuple[Callable[[Entry], Any], bool]:
-    """(key, reverse) for ``sorted``; unknown dates/upvotes sort last."""
+def _upvotes_key(e: Entry) -> tuple[int, str]:
+    return (e.upvotes if e.upvotes is not None else -1, e.published or "")
+
+
+def sort_key(
+    sort: str, new_since: str = "", *, momentum: Mapping[str, int] | None = None
+) -> tuple[Callable[[Entry], Any], bool]:
+    """(key, reverse) for ``sorted``; unknown dates/upvotes sort last.
+
+    ``new`` puts the papers first seen after ``new_since`` first, each group newest
+    first. ``trending`` orders by ``momentum`` (upvotes gained per day, see
+    ``Library.momenta``), then by upvotes; papers without a momentum come after."""
+    if sort == "new":
+        return (lambda e: (e.first_seen > new_since, e.published or "", e.first_seen)), True
     if sort == "date":
         return _date_key, True
     if sort == "upvotes":
-        return (lambda e: (e.upvotes if e.upvotes is not None else -1, e.published or "")), True
+        return _upvotes_key, True
     if sort == "title":
         return (lambda e: e.title.casefold()), False
     if sort == "added":
         return (lambda e: (e.first_seen, e.published or "")), True
+    if sort == "trending":
+        gains = momentum or {}
+        return (lambda e: (e.id in gains, gains.get(e.id, 0), _upvotes_key(e))), True
     raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
 
 
-def sorted_ids(entries: Mapping[str, Entry], ids: Iterable[str], sort: str) -> list[str]:
-    key, reverse = sort_key(sort)
+def sorted_ids(
+    entries: Mapping[str, Entry],
+    ids: Iterable[str],
+    sort: str,
+    new_since: str = "",
+    *,
+    momentum: Mapping[str, int] | None = None,
+) -> list[str]:
+    key, reverse = sort_key(sort, new_since, momentum=momentum)
     chosen = [entries[i] for i in ids if i in entries]
     chosen.sort(key=key, reverse=reverse)
     return [e.id for e in chosen]
+
+
+def is_new(entry: Entry, new_since: str) -> bool:
+    """First seen after ``new_since``, the start of the previous reading-queue session."""
+    return entry.first_seen > new_since
 
 
 def view_rows(order: Sequence[str], states: Mapping[str, PaperState], view: View) -> list[str]:
     """The ids of ``order`` that belong to ``view``, keeping their order.
 
     ``states`` is sparse and may be changed by a writer thread: it is copied once (a
-    C-level copy) before it is read.
+    C-level copy) before it is read. Removed papers belong to no view.
     """
-    if view is View.ALL:
-        return list(order)
     snapshot = states.copy() if isinstance(states, dict) else dict(states)
-    if view is View.INBOX:
-        read = {i for i, s in snapshot.items() if s.read}
-        return [i for i in order if i not in read] if read else list(order)
+    if view is View.ALL or view is View.INBOX:
+        hidden = {i for i, s in snapshot.items() if s.removed or (view is View.INBOX and s.read)}
+        return [i for i in order if i not in hidden] if hidden else list(order)
     chosen = {i for i, s in snapshot.items() if view.admits(s)}
     return [i for i in order if i in chosen] if chosen else []
 
 
 def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> dict[str, int]:
-    """Papers per view, plus those with a note (states of unknown papers don't count)."""
+    """Papers per view, plus those with a note (states of unknown papers, and removed
+    papers, don't count)."""
     snapshot = states.copy() if isinstance(states, dict) else dict(states)
-    read = starred = notes = 0
+    read = starred = notes = removed = 0
     for pid, s in snapshot.items():
         if pid in entries:
+            if s.removed:
+                removed += 1
+                continue
             read += s.read
             starred += s.starred
             notes += bool(s.note)
-    total = len(entries)
+    total = len(entries) - removed
     return {"all": total, "unread": total - read, "read": read, "starred": starred, "notes": notes}

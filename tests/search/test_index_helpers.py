@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from readq.models import Entry
-from readq.search import index as search
+from readq.search import building as search
 from readq.search import worker as index_worker
 from readq.search.index import SearchIndex
 

@@ -1,4 +1,5 @@
-"""The dialogs the main screen opens: note, external editor, links, add, export, help."""
+"""The dialogs the main screen opens: note, external editor, add, export, help (links
+and copying: test_links.py; note drafts and conflicts: test_notes.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from tuihelpers import (
     current,
     header,
     numbered_papers,
-    paper,
     screen_of,
     settle,
     titles,
@@ -21,7 +21,6 @@ from tuihelpers import (
 
 from readq.tui.screens.add_papers import AddPapersScreen
 from readq.tui.screens.help import HelpScreen
-from readq.tui.screens.links import LinkPicker
 from readq.tui.screens.main import MainScreen
 from readq.tui.screens.note_editor import NoteEditor
 
@@ -66,30 +65,6 @@ async def test_external_editor_needs_editor_set_and_saves_what_it_wrote(
         await settle(pilot)
         assert app.library.state(pid).note == "from my editor"
     assert open_library().state(pid).note == "from my editor"
-
-
-async def test_open_and_copy_use_the_search_link_or_the_papers_own_link(make_app, monkeypatch):
-    p1 = paper("Plain Paper", day=5)
-    p2 = paper("Linked Paper", day=4, links=("https://github.com/x/y", "javascript:alert(1)"))
-    app = make_app([p1, p2])
-    opened: list[str] = []
-    async with app.run_test(size=SIZE) as pilot:
-        monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
-        await settle(pilot)
-        await pilot.press("o")
-        assert opened == ["https://huggingface.co/papers?q=Plain+Paper"]
-        await pilot.press("y")
-        assert app.clipboard == "Plain Paper\nhttps://huggingface.co/papers?q=Plain+Paper"
-        await pilot.press("j", "o")
-        assert isinstance(app.screen, LinkPicker)
-        assert app.screen.links == [
-            "https://huggingface.co/papers?q=Linked+Paper",
-            "https://github.com/x/y",
-        ]
-        await pilot.press("down", "enter")
-        assert opened[-1] == "https://github.com/x/y"
-        await pilot.press("y")
-        assert app.clipboard == "Linked Paper\nhttps://github.com/x/y"
 
 
 async def test_add_papers_by_paste_and_by_path(make_app, open_library, tmp_path):

@@ -13,7 +13,8 @@ async def test_first_paint_shows_queue_counts_and_details(make_app, open_library
         await settle(pilot)
         assert "Inbox 12" in header(app) and "All 12" in header(app)
         assert "Starred 0" in header(app) and "Read 0" in header(app)
-        assert "newest first" in header(app)
+        assert "new first" in header(app)  # a first-time user: every paper is new
+        assert "New 12" in header(app)
         assert titles(app)[0] == "Paper 000 on diffusion"
         assert "12 papers" in status(app)
         details = screen_of(app).details.text
@@ -58,6 +59,9 @@ async def test_s_cycles_the_sort_and_the_header_names_it(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert titles(app) == ["Zebra", "Mango", "Apple"]
+        assert "new first" in header(app)
+        await pilot.press("S")
+        assert "newest first" in header(app)
         await pilot.press("S")
         assert "most upvoted" in header(app)
         assert titles(app) == ["Apple", "Mango", "Zebra"]
@@ -67,7 +71,9 @@ async def test_s_cycles_the_sort_and_the_header_names_it(make_app):
         await pilot.press("S")
         assert "recently added" in header(app)
         await pilot.press("S")
-        assert "newest first" in header(app)
+        assert "gaining upvotes" in header(app)
+        await pilot.press("S")
+        assert "new first" in header(app)
 
 
 async def test_a_demo_library_is_marked_in_the_header(make_app):

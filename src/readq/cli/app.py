@@ -15,7 +15,16 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from readq import __version__
-from readq.cli import browsing, importing, interactive, maintenance, triage
+from readq.cli import (
+    browsing,
+    exporting,
+    fetching,
+    history,
+    importing,
+    interactive,
+    maintenance,
+    triage,
+)
 from readq.cli.common import AddCommand, Handler, out
 from readq.crashlog import write_crash_log
 from readq.errors import EX_NOTFOUND, EX_SOFTWARE, ReadqError, UsageError
@@ -23,13 +32,16 @@ from readq.errors import EX_NOTFOUND, EX_SOFTWARE, ReadqError, UsageError
 # In the order ``readq --help`` lists them.
 COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
     interactive.add_demo,
+    fetching.add_fetch,
     importing.add_add,
     importing.add_parse,
     browsing.add_list,
     browsing.add_show,
     triage.add_state_commands,
+    history.add_undo,
+    history.add_redo,
     triage.add_note,
-    triage.add_export,
+    exporting.add_export,
     browsing.add_stats,
     maintenance.add_restore,
     maintenance.add_doctor,
@@ -77,6 +89,7 @@ def _silence_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code; no traceback ever reaches the user."""
+    args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
         func: Handler = getattr(args, "func", None) or interactive.cmd_tui
@@ -93,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse --help / --version
         return exc.code if isinstance(exc.code, int) else 0
     except Exception as exc:  # a bug: keep the user's terminal clean, keep the details
-        log = write_crash_log(exc)
+        log = write_crash_log(exc, getattr(args, "data_dir", None))
         where = f"; details in {log}" if log else ""
         out(f"readq: internal error ({type(exc).__name__}){where}", file=sys.stderr)
         return EX_SOFTWARE

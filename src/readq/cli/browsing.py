@@ -6,6 +6,8 @@ import argparse
 import json
 import shutil
 import sys
+import textwrap
+from collections.abc import Callable, Sequence
 
 import readq
 from readq.cli.common import (
@@ -15,26 +17,43 @@ from readq.cli.common import (
     open_library,
     out,
     report_query_errors,
-    short,
+    short_ids,
 )
 from readq.errors import EX_NOTFOUND, UsageError
 from readq.library import Library
+from readq.links import paper_links
 from readq.models import Entry
-from readq.views import SORTS, View
+from readq.text import plural
+from readq.views import SORTS, View, sorted_ids
 
 # -- readq list ----------------------------------------------------------------------------
 
 
-def row(lib: Library, e: Entry, width: int) -> str:
-    """One paper as a terminal line: id, ✓★✎ marks, date, upvotes, title cut to fit."""
+def row(lib: Library, e: Entry, width: int | None, short: Callable[[str], str]) -> str:
+    """One paper as a line: id, ✓★✎ marks, date, upvotes, and the title, cut with ``…`` to
+    ``width`` on a terminal (``None``: whole, for pipes and files)."""
     st = lib.state(e.id)
     marks = ("✓" if st.read else " ") + ("★" if st.starred else " ") + ("✎" if st.note else " ")
     date = e.published or "          "
     up = f"▲{e.upvotes}" if e.upvotes is not None else ""
     head = f"{short(e.id)} {marks} {date} {up:>5} "
+    if width is None:
+        return head + e.title
     room = max(10, width - len(head))
     title = e.title if len(e.title) <= room else e.title[: room - 1] + "…"
     return head + title
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when standard output is one, else None (no cutting, no wrapping)."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def query_of(words: list[str] | None) -> str | None:
+    """The words after the command, as one query (``readq list speculative decoding``)."""
+    return " ".join(words) if words else None
 
 
 def _view_of(args: argparse.Namespace) -> View:
@@ -45,31 +64,60 @@ def _view_of(args: argparse.Namespace) -> View:
     return view
 
 
+def removed_selection(lib: Library, query: str | None, sort: str | None) -> readq.Selection:
+    """``readq list --removed``: the papers ``readq remove`` hid (``readq unremove``)."""
+    ids = [pid for pid, st in lib.states.items() if st.removed and pid in lib.entries]
+    errors: list[str] = []
+    if query:
+        result = readq.search_ids(lib, query, within=ids)
+        ids, errors = result.ids, result.errors
+        if result.ranked and sort is None:
+            return readq.Selection(ids, errors)
+    return readq.Selection(sorted_ids(lib.entries, ids, sort or "date"), errors)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    if args.limit is not None and args.limit < 0:
-        raise UsageError("--limit must be 0 or more")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    query = query_of(args.query)
     lib = open_library(args)
-    ids, errors = readq.select(lib, args.query, view=_view_of(args), sort=args.sort)
+    if args.removed:
+        ids, errors = removed_selection(lib, query, args.sort)
+    else:
+        ids, errors = readq.select(lib, query, view=_view_of(args), sort=args.sort)
+    for warning in lib.warnings:  # e.g. a damaged search index, rebuilt
+        out(f"readq: {warning}", file=sys.stderr)
     report_query_errors(errors)
     if args.limit is not None:
         ids = ids[: args.limit]
-    width = shutil.get_terminal_size((100, 24)).columns
+    width = terminal_width()
+    short = short_ids(lib.entries)
     for pid in ids:
         e = lib.entries[pid]
-        out(json.dumps(entry_json(lib, e), ensure_ascii=False) if args.json else row(lib, e, width))
+        line = json.dumps(entry_json(lib, e), ensure_ascii=False) if args.json else None
+        out(line if line is not None else row(lib, e, width, short))
     if not ids and not args.json:
-        out("no papers match" if args.query else "no papers here yet", file=sys.stderr)
-    return 0 if ids or not args.query else EX_NOTFOUND
+        empty = "no papers match" if query else "no papers here yet"
+        out(f"readq: {empty}", file=sys.stderr)
+    return 0 if ids or not query else EX_NOTFOUND
 
 
 def add_list(add: AddCommand) -> None:
     sp = add("list", cmd_list, "list papers, optionally matching a search QUERY")
-    sp.add_argument("query", nargs="?", metavar="QUERY", help="search query (see docs/search.md)")
+    sp.add_argument(
+        "query",
+        nargs="*",
+        metavar="QUERY",
+        help="search query (see docs/search.md); several words need no quotes",
+    )
     group = sp.add_mutually_exclusive_group()
     group.add_argument("--unread", action="store_true", help="only unread papers (the inbox)")
     group.add_argument("--read", action="store_true", help="only read papers")
     group.add_argument("--starred", action="store_true", help="only starred papers")
     group.add_argument("--all", action="store_true", help="every paper (the default)")
+    group.add_argument(
+        "--removed", action="store_true", help="only removed papers ('readq unremove ID')"
+    )
     sp.add_argument(
         "--sort", choices=SORTS, help="order (default: relevance for a QUERY, else date)"
     )
@@ -82,7 +130,7 @@ def add_list(add: AddCommand) -> None:
 
 def _meta_line(lib: Library, pid: str, e: Entry) -> str:
     st = lib.state(pid)
-    meta = [f"id {pid}"]
+    meta = [f"id {short_ids(lib.entries)(pid)}"]
     if e.published:
         meta.append(f"published {e.published}")
     if e.authors is not None:
@@ -91,8 +139,19 @@ def _meta_line(lib: Library, pid: str, e: Entry) -> str:
         meta.append(e.organization)
     if e.upvotes is not None:
         meta.append(f"{e.upvotes} upvotes")
+    if e.comments is not None:
+        meta.append(plural(e.comments, "comment"))
     meta.append(("read" if st.read else "unread") + (", starred" if st.starred else ""))
+    if st.removed:
+        meta.append("removed ('readq unremove' brings it back)")
     return " · ".join(meta)
+
+
+def author_list(names: Sequence[str], most: int = 3) -> str:
+    """``A, B, C`` or, for more than ``most`` names, ``A, B, C et al. (12 authors)``."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return ", ".join(names[:most]) + f" et al. ({len(names)} authors)"
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -102,16 +161,35 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         out(json.dumps(entry_json(lib, e), ensure_ascii=False))
         return 0
-    out(e.title)
-    out(_meta_line(lib, pid, e))
-    for link in e.links:
-        out(f"  {link}")
+    width = terminal_width()
+
+    def para(text: str, indent: str = "") -> str:
+        if width is None:
+            return indent + text
+        return textwrap.fill(
+            text,
+            width=max(20, width - 1),
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
+
+    out(para(e.title))
+    out(para(_meta_line(lib, pid, e)))
+    if e.arxiv_id:
+        out(f"arXiv {e.arxiv_id}")
+    if e.author_names:
+        out(para(f"by {author_list(e.author_names)}"))
+    links = paper_links(e)
+    label_width = max(len(label) for label, _ in links)
+    for label, url in links:  # never wrapped: a link must stay whole to be clicked or copied
+        out(f"  {label:<{label_width}}  {url}")
     note = lib.state(pid).note
     if note:
-        out("\nNote:\n" + note)
+        out("\nNote:\n" + "\n".join(para(line) for line in note.splitlines()))
     abstract = lib.abstract(pid)
     if abstract:
-        out("\n" + abstract)
+        out("\n" + para(abstract))
     return 0
 
 

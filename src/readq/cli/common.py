@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TextIO
 
 import readq
+from readq.ids import SHORT_ID as SHORT_ID
+from readq.ids import short_ids as short_ids
 from readq.library import Library
 from readq.models import Entry
 
@@ -29,7 +31,7 @@ def warn(text: str) -> None:
 
 
 def short(pid: str) -> str:
-    return pid[:8]
+    return pid[:SHORT_ID]
 
 
 def id_prefix(given: str) -> str | None:
@@ -38,8 +40,13 @@ def id_prefix(given: str) -> str | None:
 
 
 def open_library(args: argparse.Namespace, **kw: Any) -> Library:
-    """The library of ``--data-dir`` (or the default one), through the public API."""
-    return readq.open_library(args.data_dir, **kw)
+    """The library of ``--data-dir`` (or the default one), through the public API.
+
+    Says once on stderr what opening did by itself (upgrading an older library)."""
+    lib = readq.open_library(args.data_dir, **kw)
+    for notice in lib.notices:
+        out(f"readq: {notice}", file=sys.stderr)
+    return lib
 
 
 def entry_json(lib: Library, e: Entry, *, abstract: bool = True) -> dict[str, Any]:
@@ -49,10 +56,15 @@ def entry_json(lib: Library, e: Entry, *, abstract: bool = True) -> dict[str, An
         "id": e.id,
         "title": e.title,
         "abstract": lib.abstract(e.id) if abstract else None,
-        "authors": e.authors,
+        "arxiv_id": e.arxiv_id,
+        "authors": list(e.author_names),
+        "author_count": e.authors,
         "organization": e.organization,
         "published": e.published,
         "upvotes": e.upvotes,
+        "comments": e.comments,
+        "github": e.github,
+        "project_page": e.project_page,
         "links": list(e.links),
         "read": st.read,
         "starred": st.starred,
@@ -63,5 +75,5 @@ def entry_json(lib: Library, e: Entry, *, abstract: bool = True) -> dict[str, An
 
 
 def report_query_errors(errors: Iterable[str]) -> None:
-    for err in errors:
-        warn(f"query term ignored: {err}")
+    for err in errors:  # an unclosed quote is not ignored: it is searched as a phrase
+        warn(err if "unclosed quote" in err else f"query term ignored: {err}")

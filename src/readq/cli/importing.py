@@ -11,12 +11,16 @@ import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readq.cli.common import AddCommand, open_library, out, short, warn
 from readq.errors import InputError, NoInputError, UsageError
-from readq.library import ImportReport
+from readq.library import ImportReport, Library
 from readq.models import Paper, ParseWarning
 from readq.text import plural
+
+if TYPE_CHECKING:
+    from readq.listing.evidence import Evidence
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024  # larger listings are refused (see docs/usage.md)
 
@@ -54,9 +58,33 @@ def check_input_path(name: str) -> Path:
     return path
 
 
+def _starts_like_json(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] in (b"[", b"{")
+
+
+def is_api_json(data: bytes, name: str) -> bool:
+    """A Hugging Face API response (a ``.json`` file, or bytes that parse as JSON)?"""
+    from readq.listing.hf_api import looks_like_api_response
+
+    return name.lower().endswith(".json") or looks_like_api_response(data)
+
+
+def parse_api_json(data: bytes, label: str) -> tuple[list[Paper], list[str]]:
+    """The papers of a saved ``/api/daily_papers`` response; JSON that is not one is an
+    error (exit 65) naming ``label``."""
+    from readq.listing.hf_api import parse_daily_papers
+
+    result = parse_daily_papers(data, source=label)
+    prefix = f"{label}: "
+    notes = [w.removeprefix(prefix) for w in result.warnings]
+    return [p.to_paper() for p in result.papers], notes
+
+
 def _parse_stdin(
-    encoding: str | None, today: dt.date
-) -> tuple[list[Paper], list[ParseWarning], str]:
+    encoding: str | None, today: dt.date, ev: Evidence
+) -> tuple[list[Paper], Sequence[ParseWarning | str], str]:
     from readq import listing
 
     data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
@@ -65,23 +93,33 @@ def _parse_stdin(
     label = "standard input"
     if not data.strip():
         raise InputError(f"{label} is empty; paste a copied papers page")
+    if is_api_json(data, "-"):
+        papers, notes = parse_api_json(data, label)
+        ev.api = True
+        return papers, notes, label
     try:
-        result = listing.parse_bytes(data, today=today, encoding=encoding)
+        result = listing.parse_bytes(data, today=today, encoding=encoding, evidence=ev)
     except InputError as exc:
         raise InputError(f"{label}: {exc}") from None
     return result.papers, result.warnings, label
 
 
 def _parse_path(
-    name: str, encoding: str | None, today: dt.date
-) -> tuple[list[Paper], list[ParseWarning], str]:
+    name: str, encoding: str | None, today: dt.date, ev: Evidence
+) -> tuple[list[Paper], Sequence[ParseWarning | str], str]:
     from readq import listing
 
     path = check_input_path(name)
     if path.stat().st_size == 0:
         raise InputError(f"{name} is empty; no papers to import")
+    if name.lower().endswith(".json") or _starts_like_json(path):
+        data = path.read_bytes()
+        if is_api_json(data, name):
+            papers, notes = parse_api_json(data, name)
+            ev.api = True
+            return papers, notes, name
     try:
-        result = listing.parse_file(path, today=today, encoding=encoding)
+        result = listing.parse_file(path, today=today, encoding=encoding, evidence=ev)
     except InputError as exc:
         msg = str(exc)
         raise type(exc)(msg if msg.startswith(name) else f"{name}: {msg}") from None
@@ -89,29 +127,41 @@ def _parse_path(
 
 
 def parse_source(
-    name: str, encoding: str | None, today: dt.date
-) -> tuple[list[Paper], list[ParseWarning]]:
-    """The papers of one file (``-``: standard input); one-line errors name the source."""
+    name: str, encoding: str | None, today: dt.date, *, force: bool = True
+) -> tuple[list[Paper], Sequence[ParseWarning | str]]:
+    """The papers of one file (``-``: standard input); one-line errors name the source.
+
+    Unless ``force``, text that is not a listing (Markdown, code, CSV) is refused; a
+    saved API response is JSON, never prose, so it is never refused.
+    """
+    from readq.listing import Evidence, require_listing
+
+    ev = Evidence()
     if name == "-":
-        papers, warnings, label = _parse_stdin(encoding, today)
+        papers, warnings, label = _parse_stdin(encoding, today, ev)
     else:
-        papers, warnings, label = _parse_path(name, encoding, today)
+        papers, warnings, label = _parse_path(name, encoding, today, ev)
+    if not force:
+        require_listing(papers, ev, label)
     if not papers:
         raise InputError(
             f"no papers found in {label}: expected a copied Hugging Face papers page "
-            "(a title line followed by its abstract); see docs/listing-format.md"
+            "(a title line followed by its abstract) or a saved /api/daily_papers "
+            "response; see docs/listing-format.md"
         )
     return papers, warnings
 
 
-def parse_all(names: Sequence[str], encoding: str | None) -> tuple[list[Paper], list[str]]:
+def parse_all(
+    names: Sequence[str], encoding: str | None, *, force: bool = True
+) -> tuple[list[Paper], list[str]]:
     today = dt.date.today()
     papers: list[Paper] = []
     warnings: list[str] = []
     if list(names).count("-") > 1:
         raise UsageError("'-' (standard input) can be given only once")
     for name in names:
-        found, warns = parse_source(name, encoding, today)
+        found, warns = parse_source(name, encoding, today, force=force)
         papers.extend(found)
         label = "stdin" if name == "-" else name
         warnings.extend(f"{label}: {w}" for w in warns)
@@ -170,14 +220,35 @@ def summary(report: ImportReport, warnings: list[str], sources: int) -> str:
     return f"Imported from {where}: {line}."
 
 
+def warn_merges(report: ImportReport) -> None:
+    """Name every two different titles that became one paper (docs/data.md)."""
+    for pid, kept, other in report.merged_titles:
+        warn(f"merged as one paper: {kept!r} and {other!r} (id {short(pid)})")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
-    papers, warnings = parse_all(args.files, args.encoding)
+    papers, warnings = parse_all(args.files, args.encoding, force=args.force)
+    from readq.search.index import SearchIndex
+
     lib = open_library(args)
-    report = lib.import_papers(papers)
+    index_key = SearchIndex.disk_key(lib)
+    report = import_recorded(lib, papers, args.files)
+    # keep the search index on disk current (a no-op if there is none, or it was stale)
+    SearchIndex.update_on_disk(lib, index_key, report.new_ids + report.changed_ids)
     for w in warnings:
         warn(w)
+    warn_merges(report)
     out(summary(report, warnings, len(args.files)))
     return 0
+
+
+def import_recorded(lib: Library, papers: list[Paper], names: Sequence[str]) -> ImportReport:
+    """Import, undoably: ``readq undo`` drops the papers it added and puts the ones it
+    updated back."""
+    from readq import history
+
+    label = "import " + ", ".join("stdin" if n == "-" else Path(n).name for n in names)
+    return history.import_papers(lib, papers, label[:80])
 
 
 def add_add(add: AddCommand) -> None:
@@ -187,4 +258,9 @@ def add_add(add: AddCommand) -> None:
         "--encoding",
         help="decode the files with this encoding (default: UTF-8, "
         "or UTF-16 when the file starts with a BOM)",
+    )
+    sp.add_argument(
+        "--force",
+        action="store_true",
+        help="import even text that does not look like a papers listing (Markdown, code, CSV)",
     )

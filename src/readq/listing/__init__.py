@@ -11,7 +11,8 @@ The parts, in the order the data flows:
 - ``lines``: what each line is (chrome, authors, dot, date or text);
 - ``fields``: values taken from a record's text (links, dates, organizations);
 - ``records``: papers assembled from classified lines (``parse_lines``);
-- ``readers``: the entry points for text, bytes and files.
+- ``readers``: the entry points for text, bytes and files;
+- ``evidence``: whether a text is a listing at all (``refusal``), checked before an import.
 
 Other sources of papers (such as the Hugging Face JSON API) belong here as modules of
 their own that yield the same ``Paper`` records.
@@ -23,10 +24,13 @@ Importers use this package, not its modules: ``from readq import listing`` and
 from __future__ import annotations
 
 from readq.listing.decode import decode_lines
+from readq.listing.evidence import Evidence, NotAListingError, refusal, require_listing
 from readq.listing.readers import parse_bytes, parse_file, parse_text
 from readq.listing.records import LONG_TITLE, UNTITLED, parse_lines
 
 __all__ = [
+    "Evidence",
+    "NotAListingError",
     "LONG_TITLE",
     "UNTITLED",
     "decode_lines",
@@ -34,4 +38,6 @@ __all__ = [
     "parse_file",
     "parse_lines",
     "parse_text",
+    "refusal",
+    "require_listing",
 ]

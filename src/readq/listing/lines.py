@@ -13,7 +13,7 @@ from typing import Final
 
 from readq.text import clean_line
 
-_CHROME: Final = frozenset(
+CHROME: Final = frozenset(
     s.casefold()
     for s in (
         "new",
@@ -127,7 +127,7 @@ def classify(no: int, raw: str) -> Line | None:
     text = clean_line(raw)
     if not text:
         return None
-    if len(text) <= 60 and text.casefold() in _CHROME:
+    if len(text) <= 60 and text.casefold() in CHROME:
         return Line(no, CHROME_LINE, text)
     if len(text) <= _SHORT:
         meta = _metadata(no, text)
@@ -135,7 +135,7 @@ def classify(no: int, raw: str) -> Line | None:
             return meta
     unglued = _strip_glued_chrome(text)
     if unglued is not text:
-        if unglued.casefold() in _CHROME:
+        if unglued.casefold() in CHROME:
             return Line(no, CHROME_LINE, text)
         text = unglued.strip()
     return Line(no, TEXT, text)

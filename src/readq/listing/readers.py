@@ -5,28 +5,45 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+from collections.abc import Iterable
 
 from readq.errors import NoInputError
 from readq.listing.decode import CHUNK_SIZE, check_listing_file, split_lines, stream_lines
+from readq.listing.evidence import Evidence
 from readq.listing.records import parse_lines
 from readq.models import ParseResult
 
 __all__ = ["parse_bytes", "parse_file", "parse_text"]
 
 
-def parse_text(text: str, *, today: _dt.date | None = None) -> ParseResult:
-    """Parse a listing already in memory (e.g. pasted into the TUI)."""
+def _watched(lines: Iterable[str], evidence: Evidence | None) -> Iterable[str]:
+    return lines if evidence is None else evidence.watch(lines)
+
+
+def parse_text(
+    text: str, *, today: _dt.date | None = None, evidence: Evidence | None = None
+) -> ParseResult:
+    """Parse a listing already in memory (e.g. pasted into the TUI).
+
+    Every reader takes an optional ``evidence`` that watches the lines for
+    :func:`readq.listing.refusal` (is this a listing at all?).
+    """
     result = ParseResult()
-    result.papers.extend(parse_lines(split_lines((text,)), today=today, warnings=result.warnings))
+    lines = _watched(split_lines((text,)), evidence)
+    result.papers.extend(parse_lines(lines, today=today, warnings=result.warnings))
     return result
 
 
 def parse_bytes(
-    data: bytes, *, today: _dt.date | None = None, encoding: str | None = None
+    data: bytes,
+    *,
+    today: _dt.date | None = None,
+    encoding: str | None = None,
+    evidence: Evidence | None = None,
 ) -> ParseResult:
     """Parse raw bytes (standard input); raises InputError for binary or undecodable data."""
     result = ParseResult()
-    lines = stream_lines(io.BytesIO(data), encoding, CHUNK_SIZE, "input", "")
+    lines = _watched(stream_lines(io.BytesIO(data), encoding, CHUNK_SIZE, "input", ""), evidence)
     result.papers.extend(parse_lines(lines, today=today, warnings=result.warnings))
     return result
 
@@ -36,6 +53,7 @@ def parse_file(
     *,
     today: _dt.date | None = None,
     encoding: str | None = None,
+    evidence: Evidence | None = None,
 ) -> ParseResult:
     """Parse a listing file, streaming it.
 
@@ -48,7 +66,9 @@ def parse_file(
     result = ParseResult()
     try:
         with open(name, "rb") as stream:
-            lines = stream_lines(stream, encoding, CHUNK_SIZE, name, f"{name}: ")
+            lines = _watched(
+                stream_lines(stream, encoding, CHUNK_SIZE, name, f"{name}: "), evidence
+            )
             result.papers.extend(parse_lines(lines, today=today, warnings=result.warnings))
     except OSError as err:
         raise NoInputError(f"cannot read {name}: {err.strerror or err}") from None

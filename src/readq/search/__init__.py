@@ -12,8 +12,10 @@ The parts, each with one job (lower ones never import higher ones):
 * :mod:`~readq.search.highlight` -- which letters of a title to highlight.
 * :mod:`~readq.search.worker` -- helper processes that tokenise abstracts in parallel.
 * :mod:`~readq.search.matching` -- answering a query from the index's tables.
-* :mod:`~readq.search.index` -- :class:`SearchIndex`: building and updating the tables,
-  and the ``search`` entry point.
+* :mod:`~readq.search.persist` -- the index on disk: file format, checks, library key.
+* :mod:`~readq.search.building` -- building and updating the tables.
+* :mod:`~readq.search.index` -- :class:`SearchIndex`: the ``search`` entry point,
+  ``open_or_build`` / ``open_current`` / ``update_on_disk`` / ``save_for``.
 
 Names are imported lazily on first use: ``import readq.search.worker`` in a helper
 process (and ``readq list`` without a query) must not pay for the index and rapidfuzz.

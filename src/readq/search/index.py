@@ -1,21 +1,13 @@
 """The one search engine behind ``readq list QUERY`` and the TUI filter.
 
-An inverted index, built once per library load and updated on import: a vocabulary of
-distinct words, and for each word the papers whose title (or abstract, or organisation)
-contains it. This module keeps the tables up to date; answering a query is
-:mod:`readq.search.matching` (the base class), and the rules it follows live in
+An inverted index: a vocabulary of distinct words, and for each word the papers whose
+title (or abstract, organisation, author names) contains it. Building and updating
+the tables is :mod:`readq.search.building`, answering a query
+:mod:`readq.search.matching` (the base classes); the rules they follow live in
 :mod:`~readq.search.words`, :mod:`~readq.search.vocabulary` and
-:mod:`~readq.search.ranking`.
-
-Why it looks the way it does:
-
-* Postings are ``array('I')``: 4 bytes per (word, paper) and invisible to the garbage
-  collector; the build appends to them through ``map`` so that the per-posting work
-  runs in C (a plain Python loop over 12M postings costs seconds).
-* Abstracts arrive after the titles (the library loads them in the background), so
-  :meth:`SearchIndex.add_abstracts` indexes them in small chunks under the lock, and
-  :class:`SearchResult` says ``partial`` until they are all in. Many new abstracts are
-  tokenised in helper processes (:mod:`readq.search.worker`).
+:mod:`~readq.search.ranking`. :meth:`SearchIndex.open_or_build` keeps a copy on disk
+(:mod:`~readq.search.persist`) so that a process opens it in milliseconds instead of
+rebuilding it.
 """
 
 from __future__ import annotations
@@ -23,32 +15,20 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 from array import array
-from collections import deque
-from collections.abc import Callable, Collection, Iterable, Mapping
-from collections.abc import Set as AbstractSet
-from contextlib import closing, suppress
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
+from pathlib import Path
+from typing import Any
 
 from readq.gcpause import gc_paused
-from readq.models import Entry, PaperState
+from readq.models import PaperState
+from readq.search import persist
+from readq.search.building import IndexBuilding
 from readq.search.highlight import TitleHighlighter
-from readq.search.matching import QueryMatching
 from readq.search.query import Query, parse_query
 from readq.search.ranking import Cancelled, never
 from readq.search.vocabulary import Postings, Vocabulary
-from readq.search.words import (
-    CODE_HOSTS,
-    BatchPostings,
-    abstract_words,
-    doc_words,
-    has_code_link,
-)
-from readq.search.worker import helper_count, run_in_helpers
-
-CHUNK = 256  # abstracts indexed per lock hold: a search waits at most one chunk
-PARALLEL_MIN = 20_000  # below this, starting helper processes costs more than it saves
-PARALLEL_BATCH = 2_000  # abstracts per helper task: one merge holds the lock ~5 ms
+from readq.search.words import doc_words
 
 
 @dataclass
@@ -62,9 +42,10 @@ class SearchResult:
     partial: bool = False
 
 
-class SearchIndex(QueryMatching):
-    """A word index over titles, abstracts and organisations. Thread-safe for one writer
-    (``add``/``add_abstracts``) and any number of ``search`` calls."""
+class SearchIndex(IndexBuilding):
+    """A word index over titles, abstracts, organisations and author names. Thread-safe
+    for one writer (``add``/``add_abstracts``/``save``) and any number of ``search``
+    calls."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -80,13 +61,20 @@ class SearchIndex(QueryMatching):
         self._authors = []
         self._published = []
         self._seen = []
-        self._post = {"title": Postings(), "abstract": Postings(), "org": Postings()}
+        self._post = {
+            "title": Postings(),
+            "abstract": Postings(),
+            "org": Postings(),
+            "author": Postings(),
+        }
+        self._arxiv = {}
+        self._abstract_crc = array("I")  # CRCs of the abstracts a load did not read
         self._vocab = Vocabulary()
         self._version = 0  # bumps on every change: the term cache keys on it
         # title_spans runs for every row drawn while filtering: it keeps its own caches
         self._highlighter = TitleHighlighter()
-
-    # -- building -----------------------------------------------------------------------
+        self._abstract_source: Callable[[str], str] | None = None
+        self.report = ""  # why the index on disk could not be used, once (see open_or_build)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -95,216 +83,6 @@ class SearchIndex(QueryMatching):
     def abstracts_indexed(self) -> bool:
         """True once every paper's abstract is in the index (or is known to be empty)."""
         return not self._pending
-
-    def add(self, entries: Iterable[Entry], abstracts: Mapping[str, str] | None = None) -> None:
-        """Index new entries, or re-index changed ones (same id: the new entry replaces).
-
-        With ``abstracts``, the listed papers' abstracts are indexed too and papers of
-        ``entries`` missing from it count as having none; without it they stay pending
-        until :meth:`add_abstracts`.
-        """
-        batch = list(entries)
-        for start in range(0, len(batch), CHUNK * 8):
-            with self._lock, gc_paused():
-                for entry in batch[start : start + CHUNK * 8]:
-                    self._add_entry(entry, abstracts)
-                self._changed()
-
-    def add_abstracts(
-        self,
-        abstracts: Mapping[str, str],
-        *,
-        cancelled: Callable[[], bool] | None = None,
-        helpers: int | None = None,
-        complete: bool = True,
-    ) -> None:
-        """Index abstracts of papers already added, a chunk at a time (meant for a worker).
-
-        With ``complete`` (given every abstract the library has): when it returns without
-        being cancelled, papers it did not mention are taken to have no abstract. Without
-        it (some new papers' abstracts), only the papers given stop being pending.
-        Unknown ids are ignored.
-
-        Abstracts seen for the first time are tokenised in ``helpers`` helper processes
-        (default: one per core) when there are at least :data:`PARALLEL_MIN` of them:
-        tokenising is 90% of the build and holds the GIL, so doing it elsewhere both
-        uses the other cores and leaves this process free to repaint. Each batch is
-        merged under the lock, so searches see whole papers; if the helpers cannot be
-        started (or die), the rest is indexed here, with the same result.
-        """
-        is_cancelled = cancelled or never
-        fresh: list[tuple[int, str]] = []
-        items: list[tuple[int, str]] = []
-        with self._lock:
-            num, old = self._num, self._abstracts
-            for pid, text in abstracts.items():
-                d = num.get(pid)
-                if d is not None:
-                    (fresh if old[d] is None and text else items).append((d, text))
-        if helpers is None:
-            helpers = helper_count()
-        if helpers > 0 and len(fresh) >= PARALLEL_MIN:
-            fresh = self._add_in_processes(fresh, helpers, is_cancelled)
-        for group, only_new in ((fresh, True), (items, False)):
-            for start in range(0, len(group), CHUNK):
-                if is_cancelled():
-                    return
-                self._add_abstract_chunk(group[start : start + CHUNK], only_new)
-        if is_cancelled() or not complete:
-            return
-        with self._lock:
-            self._pending.clear()
-
-    def _add_abstract_chunk(self, chunk: list[tuple[int, str]], only_new: bool) -> None:
-        """Index one chunk of abstracts under the lock; with ``only_new``, skip papers
-        that have an abstract by now."""
-        with self._lock, gc_paused():
-            texts = self._abstracts
-            for d, text in chunk:
-                # a paper new when this call began but indexed since by another
-                # writer (an import during the first build) keeps that newer text
-                if not (only_new and texts[d] is not None):
-                    self._set_abstract(d, text)
-            self._changed()
-
-    def _add_in_processes(
-        self, fresh: list[tuple[int, str]], helpers: int, cancelled: Callable[[], bool]
-    ) -> list[tuple[int, str]]:
-        """Tokenise ``fresh`` abstracts in helper processes and merge their postings;
-        returns what is left to index here (all of it if the helpers could not start,
-        none of it once they are done or cancelled)."""
-        batches = [fresh[i : i + PARALLEL_BATCH] for i in range(0, len(fresh), PARALLEL_BATCH)]
-        done: set[int] = set()
-        with closing(run_in_helpers(batches, helpers, cancelled)) as results:
-            for k, found in results:
-                self._merge_postings(batches[k], found)
-                done.add(k)
-        if cancelled():
-            return []
-        return [item for k, batch in enumerate(batches) if k not in done for item in batch]
-
-    def _merge_postings(self, batch: list[tuple[int, str]], found: BatchPostings) -> None:
-        """Add one helper's postings for ``batch`` (papers whose abstract is new)."""
-        words, ends, flat, code = found
-        view = memoryview(flat).cast("B")
-        size = flat.itemsize
-        with self._lock, gc_paused():
-            texts = self._abstracts
-            if any(texts[d] is not None for d, _ in batch):
-                # Another writer (an import while the first build runs) indexed some of
-                # these papers meanwhile, with a text at least as new: these postings
-                # would duplicate or contradict it, so only the others are indexed here.
-                for d, text in batch:
-                    if texts[d] is None:
-                        self._set_abstract(d, text)
-                self._changed()
-                return
-            post = self._post["abstract"]
-            start = 0
-            for w, end in zip(words, ends, strict=True):
-                post[w].frombytes(view[start * size : end * size])
-                start = end
-            self._vocab.take_fresh(post)
-            pending = self._pending
-            for d, text in batch:
-                texts[d] = text
-                pending.discard(d)
-            self._code.update(code)
-            self._changed()
-
-    def prepare(self) -> None:
-        """Build now what the first query would build lazily (the sorted vocabulary, the
-        date order): meant for the end of a background build, so the first keystroke
-        does not pay ~0.2 s for it at 100k papers."""
-        with self._lock:
-            self._vocab.prepare()
-            self._date_ranks()
-
-    def _changed(self) -> None:
-        self._version += 1
-        self._clear_caches()
-
-    def _add_entry(self, entry: Entry, abstracts: Mapping[str, str] | None) -> None:
-        d = self._num.get(entry.id)
-        if d is None:
-            d = self._append_entry(entry)
-        else:
-            self._replace_entry(d, entry)
-        if entry.links and any(h in link for link in entry.links for h in CODE_HOSTS):
-            self._code_links.add(d)
-        else:
-            self._code_links.discard(d)
-        if abstracts is not None:
-            self._set_abstract(d, abstracts.get(entry.id, ""))
-
-    def _append_entry(self, entry: Entry) -> int:
-        """Add a paper not seen before; returns its number."""
-        d = len(self._ids)
-        self._num[entry.id] = d
-        self._ids.append(entry.id)
-        self._entries.append(entry)
-        self._abstracts.append(None)
-        self._pending.add(d)
-        self._up.append(entry.upvotes or 0)
-        self._authors.append(-1 if entry.authors is None else entry.authors)
-        self._published.append(entry.published or "")
-        self._seen.append(entry.first_seen or "")
-        self._post_add("title", doc_words(entry.title), d)
-        if entry.organization:
-            self._post_add("org", doc_words(entry.organization), d)
-        self._date_rank = None
-        return d
-
-    def _replace_entry(self, d: int, entry: Entry) -> None:
-        """Re-index paper ``d`` as ``entry``: only the words that changed move."""
-        old = self._entries[d]
-        self._entries[d] = entry
-        if old.title != entry.title:
-            title_words = doc_words(entry.title)
-            old_words = doc_words(old.title)
-            self._post_remove("title", old_words - title_words, d)
-            self._post_add("title", title_words - old_words, d)
-        if old.organization != entry.organization:
-            old_org = doc_words(old.organization or "")
-            new_org = doc_words(entry.organization or "")
-            self._post_remove("org", old_org - new_org, d)
-            self._post_add("org", new_org - old_org, d)
-        self._up[d] = entry.upvotes or 0
-        self._authors[d] = -1 if entry.authors is None else entry.authors
-        self._published[d] = entry.published or ""
-        self._seen[d] = entry.first_seen or ""
-        if (old.published, old.first_seen) != (entry.published, entry.first_seen):
-            self._date_rank = None
-
-    def _set_abstract(self, d: int, text: str) -> None:
-        old = self._abstracts[d]
-        self._pending.discard(d)
-        if old is not None and (old is text or old == text):
-            return
-        if old:
-            self._post_remove("abstract", abstract_words(old), d)
-        self._abstracts[d] = text
-        self._code.discard(d)
-        if text:
-            words = abstract_words(text)
-            self._post_add("abstract", words, d)
-            if has_code_link(text, words):
-                self._code.add(d)
-
-    def _post_add(self, fld: str, words: AbstractSet[str], d: int) -> None:
-        post = self._post[fld]
-        # The per-posting work of the build, all in C: map over array.append.
-        deque(map(array.append, map(post.__getitem__, words), repeat(d)), maxlen=0)
-        if post.fresh:
-            self._vocab.take_fresh(post)
-
-    def _post_remove(self, fld: str, words: Iterable[str], d: int) -> None:
-        post = self._post[fld]
-        for w in words:
-            arr = post.get(w)
-            if arr is not None:
-                with suppress(ValueError):
-                    arr.remove(d)
 
     # -- searching -----------------------------------------------------------------------
 
@@ -328,6 +106,111 @@ class SearchIndex(QueryMatching):
         except Cancelled:
             return SearchResult([], query.ranked, errors, cancelled=True, partial=False)
         return SearchResult(ids, ranked, errors, cancelled=False, partial=partial)
+
+    # -- on disk -------------------------------------------------------------------------
+
+    @classmethod
+    def open_or_build(
+        cls,
+        library: Any,
+        *,
+        helpers: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        save: bool = True,
+    ) -> SearchIndex:
+        """The library's index: read from ``<data dir>/index/`` when it is current (in
+        milliseconds), else built from ``library`` (titles, then every abstract) and
+        saved. ``report`` says, once, when a damaged or newer-format file was replaced.
+
+        A loaded index reads abstract texts from ``library.abstract(id)`` only to verify
+        a phrase. Keep it current with :meth:`add` / :meth:`add_abstracts` after an
+        import, then :meth:`save_for` (or call this again: a stale file is rebuilt).
+        """
+        key = persist.library_key(library)
+        path = persist.index_path(Path(library.store.root))
+        index, why = cls._open(library, path, key)
+        if index is not None:
+            return index
+        index = cls()
+        index._abstract_source = library.abstract
+        index.report = persist.describe(why)
+        index.add(library.entries.values())
+        index.add_abstracts(library.abstracts(), helpers=helpers, cancelled=cancelled)
+        # an empty library gets no index directory (it may not exist yet at all)
+        if save and len(index) and not (cancelled and cancelled()):
+            index.save(path, key)
+        return index
+
+    @classmethod
+    def open_current(cls, library: Any) -> SearchIndex | None:
+        """The index on disk if it is current for ``library``, else None (nothing is
+        built or reported: for a caller that builds in the background itself)."""
+        key = persist.library_key(library)
+        return cls._open(library, persist.index_path(Path(library.store.root)), key)[0]
+
+    @classmethod
+    def _open(cls, library: Any, path: Path, key: str) -> tuple[SearchIndex | None, str]:
+        with gc_paused():  # ~0.5M new objects: a collection pass would only rescan them
+            payload, why = persist.read(path, key)
+            if payload is None:
+                return None, why
+            return cls._restored(library, payload)
+
+    @classmethod
+    def _restored(cls, library: Any, payload: dict[str, Any]) -> tuple[SearchIndex | None, str]:
+        index = cls()
+        index._abstract_source = library.abstract
+        with index._lock:
+            try:
+                persist.restore(index, payload, library.entries)
+            except KeyError:  # a paper the library does not have: not this library's
+                return None, "stale"
+            except (ValueError, TypeError, IndexError, AttributeError):
+                return None, "damaged"  # passed the checksum, yet not what we wrote
+            index._pending = {d for d, t in enumerate(index._abstracts) if t is None}
+            index._version += 1
+        return index, ""
+
+    @classmethod
+    def disk_key(cls, library: Any) -> str:
+        """The key the index on disk must have to be current for ``library`` now: take
+        it before an import, for :meth:`update_on_disk`."""
+        return persist.library_key(library)
+
+    @classmethod
+    def update_on_disk(cls, library: Any, key_before: str, ids: Collection[str]) -> bool:
+        """After an import of ``ids`` (new or changed papers): if the index on disk was
+        current under ``key_before``, update just those papers and save it under the
+        library's new key. False (nothing written) if it was not: the next search
+        rebuilds it. Seconds less than a rebuild at 100k papers."""
+        path = persist.index_path(Path(library.store.root))
+        index, _ = cls._open(library, path, key_before)
+        if index is None:
+            return False
+        with index._lock:
+            index._reindex_entries({index._num[p] for p in ids if p in index._num})
+        index.add([library.entries[p] for p in ids if p in library.entries])
+        index.add_abstracts({p: library.abstract(p) for p in ids}, complete=False)
+        index.save(path, persist.library_key(library))
+        return True
+
+    def save_for(self, library: Any) -> None:
+        """Save the index as the current one for ``library`` (after updating it)."""
+        self.save(persist.index_path(Path(library.store.root)), persist.library_key(library))
+
+    def save(self, path: Path, key: str) -> None:
+        """Write the index to ``path`` under ``key`` (atomically; see persist)."""
+        with self._lock:
+            body = persist.snapshot(self, key)
+        persist.write(path, body)
+
+    def _abstract_text(self, d: int) -> str:
+        text = self._abstracts[d]
+        if text is persist.NOT_LOADED:
+            source = self._abstract_source
+            full = source(self._ids[d]) if source is not None else ""
+            return full
+        return text or ""
 
     def title_spans(self, query: str | Query, title: str) -> list[tuple[int, int]]:
         """[start, end) spans of ``title`` to highlight for the query's title matches."""

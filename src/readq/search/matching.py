@@ -28,6 +28,7 @@ from readq.search.ranking import (
     PHRASE_WEIGHT,
     RANKED_FIELDS,
     TermHits,
+    break_ties,
     candidate_papers,
     check,
     date_order,
@@ -36,8 +37,16 @@ from readq.search.ranking import (
     never,
     rank,
     score,
+    title_quality,
 )
-from readq.search.vocabulary import EXACT, MIN_PREFIX, Postings, Vocabulary, excludes, word_level
+from readq.search.vocabulary import (
+    EXACT,
+    MIN_PREFIX,
+    Postings,
+    Vocabulary,
+    excludes,
+    word_level,
+)
 from readq.search.words import STOPWORDS, doc_words, phrase_finder
 
 COMMON_SHARE, COMMON_MIN = 0.005, 20
@@ -72,20 +81,28 @@ class QueryMatching:
     _num: dict[str, int]
     _entries: list[Entry]
     _abstracts: list[str | None]
+    _abstract_crc: array[int]
     _code: set[int]
     _code_links: set[int]
     _up: list[int]
     _authors: list[int]
     _published: list[str]
     _seen: list[str]
+    new_since: str = ""
+    """``is:new``: papers first seen after this UTC timestamp ("" : every paper)."""
     _post: dict[str, Postings]
+    _arxiv: dict[str, set[int]]
     _vocab: Vocabulary
     _version: int
 
     def __init__(self) -> None:
         self._cache: OrderedDict[tuple[object, ...], TermHits] = OrderedDict()
         self._vocab_cache: OrderedDict[tuple[object, ...], dict[str, int]] = OrderedDict()
-        self._date_rank: tuple[list[int], list[str]] | None = None
+        self._date_rank: tuple[list[int], list[int]] | None = None
+
+    def _abstract_text(self, d: int) -> str:
+        """Paper ``d``'s abstract ('' without one)."""
+        return self._abstracts[d] or ""
 
     def _clear_caches(self) -> None:
         """Forget cached matches: called on every change of the tables."""
@@ -99,15 +116,18 @@ class QueryMatching:
         key = (word, min_prefix, self._version)
         found = self._vocab_cache.get(key)
         if found is None:
-            found = self._vocab.matches(word, min_prefix, self._is_common)
+            found = self._vocab.matches(word, min_prefix, self._is_common, self._df)
             _remember(self._vocab_cache, key, found)
         return found
+
+    def _df(self, word: str) -> int:
+        """How many postings a word has over the fields (about the papers having it)."""
+        return sum(len(p.get(word, ())) for p in self._post.values())
 
     def _is_common(self, word: str) -> bool:
         """A word in more than 0.5% of the papers is taken as typed on purpose: looking for
         its misspellings ("model" -> "modal", "mode") would only add noise and work."""
-        df = sum(len(p.get(word, ())) for p in self._post.values())
-        return df >= max(COMMON_MIN, len(self._ids) * COMMON_SHARE)
+        return self._df(word) >= max(COMMON_MIN, len(self._ids) * COMMON_SHARE)
 
     # -- terms ---------------------------------------------------------------------------
 
@@ -176,8 +196,11 @@ class QueryMatching:
                 entries = self._entries
                 found = {d for d in cands if find(entries[d].title)}
             elif fld == "abstract":
-                texts = self._abstracts
-                found = {d for d in cands if find(texts[d] or "")}
+                text_of = self._abstract_text
+                found = {d for d in cands if find(text_of(d))}
+            elif fld == "author":
+                entries = self._entries
+                found = {d for d in cands if any(map(find, entries[d].author_names))}
             else:
                 entries = self._entries
                 found = {d for d in cands if find(entries[d].organization or "")}
@@ -224,6 +247,10 @@ class QueryMatching:
             return {num[pid] for pid, s in states.items() if pid in num and getattr(s, attr)}
         if f.key == "code":
             return self._code | self._code_links
+        if f.key == "new":  # first seen after ``new_since`` (set by the reading queue)
+            return _in_range(self._seen, self.new_since + "\x00", None, False)
+        if f.key == "arxiv":
+            return set(self._arxiv.get(str(f.lo), ()))
         if f.key in ("up", "authors"):
             values = self._up if f.key == "up" else self._authors
             lo = 0 if f.lo is None else int(f.lo)
@@ -273,7 +300,14 @@ class QueryMatching:
             assert allowed is not None
             cands = allowed
         date_rank, by_date = self._date_ranks()
-        return rank(score(cands, soft, hard, cancelled), date_rank, by_date), True
+        scores = score(cands, soft, hard, cancelled, len(ids))
+        order = rank(scores, date_rank, by_date)
+        check(cancelled)
+        if len(query.words) > 1:  # one word: ties have the same match already
+            entries = self._entries
+            quality = title_quality(query.words)
+            order = break_ties(order, scores, lambda d: quality(entries[d].title))
+        return list(map(ids.__getitem__, order)), True
 
     def _text_hits(
         self,
@@ -315,12 +349,11 @@ class QueryMatching:
                 hard.append(hits)
         return soft, hard
 
-    def _date_ranks(self) -> tuple[list[int], list[str]]:
-        """Each paper's position newest first, and the ids in that order (cached until
-        a paper is added or its dates change)."""
+    def _date_ranks(self) -> tuple[list[int], list[int]]:
+        """Each paper's position newest first, and the papers in that order (cached
+        until a paper is added or its dates change)."""
         if self._date_rank is None or len(self._date_rank[0]) != len(self._ids):
-            positions, order = date_order(self._published, self._seen)
-            self._date_rank = (positions, list(map(self._ids.__getitem__, order)))
+            self._date_rank = date_order(self._published, self._seen)
         return self._date_rank
 
 

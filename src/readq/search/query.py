@@ -20,8 +20,10 @@ from typing import Literal, TypeVar
 from readq.search.words import ASCII_TABLE, STOPWORDS, fold, split_words
 
 TermKind = Literal["fuzzy", "exact", "phrase"]
-TermField = Literal["any", "title", "abstract", "note", "org"]
-FilterKey = Literal["read", "starred", "note", "code", "up", "authors", "date", "seen"]
+TermField = Literal["any", "title", "abstract", "note", "org", "author"]
+FilterKey = Literal[
+    "read", "starred", "note", "code", "up", "authors", "date", "seen", "new", "arxiv"
+]
 
 # -- the parsed query --------------------------------------------------------------------
 
@@ -109,26 +111,44 @@ _FIELDS: dict[str, TermField] = {
     "notes": "note",
     "org": "org",
     "organization": "org",
+    "author": "author",
+    "by": "author",
 }
-_FILTER_FIELDS = ("is", "has", "up", "upvotes", "authors", "date", "seen")
+_FILTER_FIELDS = ("is", "has", "up", "upvotes", "authors", "date", "seen", "arxiv")
+_ARXIV_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:arxiv\.org/(?:abs|pdf)/)?"
+    r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?\Z"
+)
+
+
+def arxiv_key(text: str) -> str | None:
+    """An arXiv id without its version (``2401.12345v2`` -> ``2401.12345``), from an id
+    or an arxiv.org URL; None if it is not one."""
+    m = _ARXIV_RE.match(text.strip().lower())
+    return m.group(1) if m else None
+
+
 _IS: dict[str, tuple[FilterKey, bool]] = {
     "read": ("read", False),
     "unread": ("read", True),
     "starred": ("starred", False),
     "unstarred": ("starred", True),
+    "new": ("new", False),
 }
 _HAS: dict[str, FilterKey] = {"note": "note", "notes": "note", "code": "code"}
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)\Z", re.S)
 _CMP_RE = re.compile(r"(>=|<=|>|<|=)?(.*)\Z", re.S)
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
-_REL_RE = re.compile(r"(\d+)\s*([hdwmy])\Z")
-_REL_UNITS = {
-    "h": ("hour", 1 / 24),
-    "d": ("day", 1),
-    "w": ("week", 7),
-    "m": ("month", 30),
-    "y": ("year", 365),
+_REL_RE = re.compile(r"(\d+)\s*(min|mo|[hdwmy])\Z")
+_REL_UNITS = {  # unit: days
+    "min": 1 / 1440,
+    "h": 1 / 24,
+    "d": 1,
+    "w": 7,
+    "mo": 30,
+    "y": 365,
 }
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)  # spans reaching further: clamped
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -240,8 +260,13 @@ def _parse_seen(value: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | 
         )
     m = _REL_RE.match(spec)
     if m:
-        unit = _REL_UNITS[m.group(2)][1]
-        since = now - _dt.timedelta(days=int(m.group(1)) * unit)
+        digits, unit = m.group(1).lstrip("0") or "0", m.group(2)
+        if unit == "m":
+            return f"{raw}: 'm' is ambiguous: write {digits}min (minutes) or {digits}mo (months)"
+        epoch = _EPOCH if now.tzinfo else _EPOCH.replace(tzinfo=None)
+        limit = (now - epoch).total_seconds() / 86400  # a span of any size is clamped
+        days = limit if len(digits) > 12 else min(limit, int(digits) * _REL_UNITS[unit])
+        since = max(epoch, now - _dt.timedelta(days=days))
         return Filter("seen", _utc_iso(since), None, neg, raw)
     m2 = _CMP_RE.match(spec)
     assert m2 is not None
@@ -249,7 +274,8 @@ def _parse_seen(value: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | 
     rng = _date_range(dspec)
     if isinstance(rng, str):
         return (
-            f"{raw}: expected today, yesterday, a span like 7d/2w/12h, or a date like >=2024-09-01"
+            f"{raw}: expected today, yesterday, a span like 30min/12h/7d/2w/3mo/1y, "
+            "or a date like >=2024-09-01"
         )
     lo, hi = _bounds(op or "=", _instant(rng[0], now), _instant(rng[1], now))
     return Filter("seen", lo, hi, neg, raw)
@@ -281,7 +307,7 @@ def parse_query(text: str, *, now: _dt.datetime | None = None) -> tuple[Query, l
         elif body in ("-", "!"):
             continue
         if not closed:
-            errors.append(f"{raw}: unclosed quote (read as a phrase up to the end)")
+            errors.append(f"{raw}: unclosed quote; searched as a phrase up to the end")
         fld: TermField = "any"
         m = _FIELD_RE.match(body)
         if m and not body.startswith('"'):
@@ -301,7 +327,7 @@ def parse_query(text: str, *, now: _dt.datetime | None = None) -> tuple[Query, l
             elif value:
                 errors.append(
                     f"{raw}: unknown field '{name}:' (fields: title, abstract, note, org, "
-                    "is, has, up, authors, date, seen); searched as words"
+                    "author, arxiv, is, has, up, authors, date, seen); searched as words"
                 )
         terms.extend(_body_terms(body, closed, fld, neg, raw))
     query = Query(tuple(terms), tuple(filters), tuple(errors), text)
@@ -334,7 +360,13 @@ def _parse_filter(name: str, value: str, neg: bool, raw: str, now: _dt.datetime)
 
 
 def _parse_value(name: str, v: str, neg: bool, raw: str, now: _dt.datetime) -> Filter | str:
-    """The filters that compare a value: ``up``/``authors``, ``date``, ``seen``."""
+    """The filters that compare a value: ``up``/``authors``, ``date``, ``seen``,
+    ``arxiv``."""
+    if name == "arxiv":
+        arxiv = arxiv_key(v)
+        if arxiv is None:
+            return f"{raw}: expected an arXiv id like arxiv:2401.12345"
+        return Filter("arxiv", arxiv, None, neg, raw)
     if name in ("up", "upvotes", "authors"):
         return _parse_number("authors" if name == "authors" else "up", v, neg, raw)
     if name == "date":
@@ -347,6 +379,7 @@ __all__ = [
     "Query",
     "Term",
     "STOPWORDS",
+    "arxiv_key",
     "ASCII_TABLE",
     "fold",
     "parse_query",

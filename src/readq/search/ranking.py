@@ -16,15 +16,37 @@ from itertools import compress, repeat
 from operator import add, ge, mod, mul, neg, sub
 from typing import NamedTuple
 
+from readq.search.vocabulary import stem
+from readq.search.words import fold
+
 # Weights of one query word's best match in a paper, by field and match level
-# (EXACT, PREFIX, TYPO1, TYPO2 of readq.search.vocabulary).
-TITLE_WEIGHT = (20, 16, 14, 10)
-ABSTRACT_WEIGHT = (8, 6, 5, 4)
-ORG_WEIGHT = (8, 6, 5, 4)
-FIELD_WEIGHTS = {"title": TITLE_WEIGHT, "abstract": ABSTRACT_WEIGHT, "org": ORG_WEIGHT}
+# (EXACT, STEM, PREFIX, TYPO1, TYPO2 of readq.search.vocabulary).
+TITLE_WEIGHT = (20, 18, 16, 14, 10)
+ABSTRACT_WEIGHT = (8, 7, 6, 5, 4)
+ORG_WEIGHT = (8, 7, 6, 5, 4)
+FIELD_WEIGHTS = {
+    "title": TITLE_WEIGHT,
+    "abstract": ABSTRACT_WEIGHT,
+    "org": ORG_WEIGHT,
+    "author": ORG_WEIGHT,
+}
 PHRASE_WEIGHT = {"title": 24, "abstract": 9}
 OTHER_WEIGHT = 8  # a phrase in another field, or a note match
-MATCH_BONUS = 1000  # per matched word: matching more words always outranks weight
+MATCH_BONUS = 10**7  # per matched word: matching more words always outranks weight
+IDF_SCALE = 16  # weights are multiplied by a word's rarity (see idf) times this
+TIE_DEPTH = 200
+"""How many of the best papers get their ties broken by match quality (title
+proximity, title length) before date: a Python loop per paper, so only the top."""
+
+
+def idf(df: int, total: int) -> int:
+    """How much a match of a word found in ``df`` of ``total`` papers counts, times
+    :data:`IDF_SCALE`: ``log(1 + total/df)``, so a rare word outweighs a common one
+    (``cosine`` over ``token``) while a title match still beats an abstract match of
+    a word as rare."""
+    return max(1, round(IDF_SCALE * math.log1p(total / max(1, df))))
+
+
 RANKED_FIELDS = ("any", "title", "abstract")  # fields whose matches add to the score
 RELAX_BELOW = 10
 """If fewer papers than this match every word, papers missing one word follow (down
@@ -128,13 +150,18 @@ def score(
     soft: list[TermHits],
     hard: list[TermHits],
     cancelled: Callable[[], bool],
+    total: int = 0,
 ) -> dict[int, int]:
-    """Each candidate's score: the weights of its matches, plus MATCH_BONUS per free
-    word (``soft``) it matches; ``hard`` terms (required anyway) add their weight."""
+    """Each candidate's score: the weights of its matches, each times its word's
+    :func:`idf` among ``total`` papers, plus MATCH_BONUS per free word (``soft``) it
+    matches; ``hard`` terms (required anyway) add their weight."""
     scores: dict[int, int] = dict.fromkeys(cands, 0)
+    total = max(total, 1)
     for k, hits in enumerate(soft + hard):
         bonus = MATCH_BONUS if k < len(soft) else 0
-        for weight, docs in hits.groups:
+        rarity = idf(len(hits.docs), total)
+        for group_weight, docs in hits.groups:
+            weight = group_weight * rarity
             check(cancelled)
             if len(docs) > len(cands):
                 mine = cands & docs
@@ -149,7 +176,8 @@ def score(
 
 def date_order(published: Sequence[str], seen: Sequence[str]) -> tuple[list[int], list[int]]:
     """Each paper's position when sorted newest first (published, then first seen), and
-    the papers in that order."""
+    the papers in that order (undated papers after dated ones: ties are broken by
+    match quality first, see :func:`break_ties`)."""
     order = sorted(range(len(published)), key=lambda d: (published[d], seen[d]), reverse=True)
     rank = [0] * len(order)
     for pos, d in enumerate(order):
@@ -157,9 +185,9 @@ def date_order(published: Sequence[str], seen: Sequence[str]) -> tuple[list[int]
     return rank, order
 
 
-def rank(scores: dict[int, int], date_rank: list[int], by_date: list[str]) -> list[str]:
-    """Ids by score, ties broken by date, newest first (``date_rank``/``by_date``: the
-    positions and ids of :func:`date_order`).
+def rank(scores: dict[int, int], date_rank: list[int], by_date: list[int]) -> list[int]:
+    """Papers by score, ties broken by date, newest first (``date_rank``/``by_date``:
+    the positions and papers of :func:`date_order`).
 
     Each paper's sort key is one int, ``score * width - date position``: unique per
     paper (date positions are), so a plain descending sort of ints, with no key
@@ -171,3 +199,52 @@ def rank(scores: dict[int, int], date_rank: list[int], by_date: list[str]) -> li
     )
     keys.sort(reverse=True)
     return list(map(by_date.__getitem__, map(mod, map(neg, keys), repeat(width))))
+
+
+def break_ties(
+    order: list[int], scores: dict[int, int], quality: Callable[[int], tuple[int, ...]]
+) -> list[int]:
+    """Reorder papers of equal score among the first :data:`TIE_DEPTH` of ``order`` by
+    ``quality`` (higher first), keeping date order within equal quality."""
+    head = order[:TIE_DEPTH]
+    out: list[int] = []
+    i = 0
+    while i < len(head):
+        j = i + 1
+        s = scores[head[i]]
+        while j < len(head) and scores[head[j]] == s:
+            j += 1
+        group = head[i:j]
+        if len(group) > 1:
+            group.sort(key=quality, reverse=True)  # stable: date order within a quality
+        out.extend(group)
+        i = j
+    if len(order) > TIE_DEPTH:
+        out.extend(order[TIE_DEPTH:])
+    return out
+
+
+def title_quality(words: Sequence[str]) -> Callable[[str], tuple[int, int]]:
+    """Match quality of a title for :func:`break_ties`: how many pairs of the query's
+    words stand next to each other (in order) in it, then how many words are in it
+    (exact, as a prefix or by stem; no typos, to stay cheap)."""
+    roots = [stem(w) for w in words]
+
+    def quality(title: str) -> tuple[int, int]:
+        toks = fold(title).replace("-", " ").split()
+        # for each title word, which query words it stands for (a bit per word)
+        marks = [
+            sum(1 << k for k, w in enumerate(words) if t.startswith(w) or stem(t) == roots[k])
+            for t in toks
+        ]
+        near = sum(
+            1
+            for k in range(len(words) - 1)
+            if any(a >> k & 1 and b >> (k + 1) & 1 for a, b in zip(marks, marks[1:], strict=False))
+        )
+        have = 0
+        for m in marks:
+            have |= m
+        return (near, have.bit_count())
+
+    return quality

@@ -12,17 +12,19 @@ The only module that imports rapidfuzz.
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 # How well an indexed word matches a query word, best first; ranking weights index by it.
-EXACT, PREFIX, TYPO1, TYPO2 = 0, 1, 2, 3
+EXACT, STEM, PREFIX, TYPO1, TYPO2 = 0, 1, 2, 3, 4
 
-MIN_PREFIX = {"title": 2, "abstract": 4, "org": 2}
+MIN_PREFIX = {"title": 2, "abstract": 4, "org": 2, "author": 2}
 """Shortest query word that also matches as a prefix; below it only exact words match
 (a one-letter prefix would pull in a third of the vocabulary). Abstracts need 4: a
 3-letter fragment typed on the way to a word ("tra") matched half of 100k abstracts,
@@ -35,6 +37,48 @@ EXCLUDE_MIN_PREFIX = 4
 typos never count, so an exclusion does not remove papers the user did not name."""
 
 _TYPO_LEVEL = (TYPO1, TYPO1, TYPO2)  # by edit distance (0 is overridden by EXACT)
+MISSPELLING_RATIO = 10
+"""A query word that is itself an indexed word still looks for a one-typo neighbour
+when that neighbour is in this many times more papers (``tranformers`` in 2 papers,
+``transformers`` in 5,000): the query word is then most likely the misspelling."""
+
+_BRITISH = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)\Z")
+_SUFFIXES = (
+    ("ations", 4),
+    ("ation", 4),
+    ("ings", 3),
+    ("ing", 3),
+    ("ers", 3),
+    ("er", 3),
+    ("ed", 3),
+    ("es", 3),
+    ("s", 3),
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A light stem: British -ise spellings as -ize, then one common suffix and a final
+    'e' off (``mixing``/``mixer`` -> ``mix``, ``weights`` -> ``weight``,
+    ``optimiser``/``optimized`` -> ``optimiz``). Words under 5 letters stay whole.
+    Two words with the same stem match each other (:data:`STEM`), never across a
+    stem shorter than 3 letters."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    word = _BRITISH.sub(r"iz\1", word)
+    for suffix, keep in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                break
+            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
+                continue
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]  # running -> runn -> run
+    return word
 
 
 def typo_limit(n: int) -> int:
@@ -51,20 +95,70 @@ def word_level(query_word: str, word: str, min_prefix: int) -> int | None:
     n = len(query_word)
     if n >= min_prefix and word.startswith(query_word):
         return PREFIX
+    if stem(word) == stem(query_word) and len(stem(word)) >= 3 and n >= 4:
+        return STEM
     limit = typo_limit(n)
-    if not limit:
-        return None
-    if abs(len(word) - n) <= limit:
+    dist = limit + 1
+    if limit and abs(len(word) - n) <= limit:
         dist = OSA.distance(query_word, word, score_cutoff=limit)
-        if dist <= limit:
-            return _TYPO_LEVEL[dist]
-    if (
-        n >= MIN_PREFIX_TYPO
-        and len(word) > n
-        and OSA.distance(query_word, word[:n], score_cutoff=1) <= 1
+    if dist <= limit:
+        return _TYPO_LEVEL[dist]
+    if n >= MIN_PREFIX_TYPO and any(
+        len(word) > k and OSA.distance(query_word, word[:k], score_cutoff=1) <= 1
+        for k in _prefix_cuts(n)
+        if k == n or not word.startswith(query_word[:-1])
     ):
         return TYPO2
     return None
+
+
+MIN_EXTRA_LETTER = 7
+"""Shortest query word whose prefix typo may be an extra letter (the word cut one
+letter shorter than the query): below it, dropping any one letter of a short prefix
+matches too many unrelated words ("autho" -> every "auto...")."""
+
+
+def _prefix_cuts(n: int) -> tuple[int, ...]:
+    """Lengths the words are cut to when looking for a prefix with one typo: the
+    query's length, one more (a letter missing: "difus" -> "diffus..."), and from
+    :data:`MIN_EXTRA_LETTER` one less."""
+    return (n, n + 1, n - 1) if n >= MIN_EXTRA_LETTER else (n, n + 1)
+
+
+PREFIX_TYPO = -1
+"""Internal mark of a prefix-with-a-typo match while typos are sorted out; reported as
+:data:`TYPO2`."""
+
+
+def _keep_likely_typos(
+    word: str, indexed: bool, found: dict[str, int], df: Callable[[str], int] | None
+) -> None:
+    """Drop the typo matches ``word`` most likely does not mean (see
+    :meth:`Vocabulary.matches`); turn the rest's internal marks into levels. Without
+    ``df`` every typo match is kept."""
+    if df is None:
+        for w, lv in found.items():
+            if lv == PREFIX_TYPO:
+                found[w] = TYPO2
+        return
+    if indexed:
+        have = max(1, df(word))
+        for w, lv in list(found.items()):
+            if lv != TYPO1:
+                del found[w]
+                continue
+            n = df(w)
+            meant = n >= MISSPELLING_RATIO * have  # the query word is the misspelling
+            misspelt = n * MISSPELLING_RATIO <= have and w[0] == word[0]  # the paper's
+            if not (meant or misspelt):
+                del found[w]
+        return
+    close = any(lv == TYPO1 for lv in found.values())
+    for w, lv in list(found.items()):
+        if lv == PREFIX_TYPO:
+            found[w] = TYPO2
+        elif lv == TYPO2 and close:
+            del found[w]
 
 
 def excludes(query_word: str, word: str) -> bool:
@@ -101,6 +195,7 @@ class Vocabulary:
         self._by_len: dict[int, list[str]] = {}
         self._sorted: list[str] | None = None
         self._trunc: dict[int, tuple[list[str], list[str]]] = {}
+        self._stems: dict[str, list[str]] | None = None
 
     def __contains__(self, word: object) -> bool:
         return word in self._words
@@ -123,10 +218,16 @@ class Vocabulary:
                 by_len.setdefault(len(w), []).append(w)
             self._sorted = None
             self._trunc.clear()
+            stems = self._stems
+            if stems is not None:
+                for w in fresh:
+                    stems.setdefault(stem(w), []).append(w)
 
     def prepare(self) -> None:
-        """Sort now what the first prefix search would sort (~0.1 s at 100k papers)."""
+        """Sort now what the first prefix search would sort, and stem the words (~0.1 s
+        at 100k papers)."""
         self._sorted_words()
+        self._stem_table()
 
     def _sorted_words(self) -> list[str]:
         if self._sorted is None:
@@ -143,22 +244,58 @@ class Vocabulary:
         return got
 
     def matches(
-        self, word: str, min_prefix: int, is_common: Callable[[str], bool]
+        self,
+        word: str,
+        min_prefix: int,
+        is_common: Callable[[str], bool],
+        df: Callable[[str], int] | None = None,
     ) -> dict[str, int]:
         """Words ``word`` matches, each with its best level (EXACT..TYPO2).
 
         ``is_common(word)`` is asked before looking for typos: a word in many papers is
         taken as typed on purpose, and its misspellings would only add noise and work.
+        ``df(word)`` (papers having a word) keeps typos to the word most likely meant:
+
+        * a query word that is an indexed word keeps only one-typo neighbours in
+          :data:`MISSPELLING_RATIO` times more papers (the query is misspelt:
+          ``tranformers`` still finds ``transformers``) or as many times fewer with the
+          same first letter (the paper is: ``transformers`` finds a title's
+          ``Tranformers``), and no prefix or two-typo matches (``decoding`` finds
+          neither ``recoding`` nor ``coding``);
+        * otherwise, once a word one typo away (or sharing the stem) exists, words two
+          typos away are dropped (``difusion`` finds ``diffusion``, not ``fusion`` or
+          ``division``).
         """
         found: dict[str, int] = {}
         limit = typo_limit(len(word))
         if limit and not is_common(word):
             self._add_typos(word, limit, found)
+        if found:
+            _keep_likely_typos(word, word in self._words, found, df)
+        self._add_stems(word, found)
         if len(word) >= min_prefix:
             self._add_prefixed(word, found)
         if word in self._words:
             found[word] = EXACT
         return found
+
+    def _stem_table(self) -> dict[str, list[str]]:
+        if self._stems is None:
+            table: dict[str, list[str]] = {}
+            for w in self._words:
+                table.setdefault(stem(w), []).append(w)
+            self._stems = table
+        return self._stems
+
+    def _add_stems(self, word: str, found: dict[str, int]) -> None:
+        if len(word) < 4:
+            return
+        root = stem(word)
+        if len(root) < 3:
+            return
+        for w in self._stem_table().get(root, ()):
+            if w != word:
+                found[w] = STEM
 
     def excluded(self, word: str) -> dict[str, int]:
         """Words an exclusion ``-word`` removes (see :func:`excludes`), with their level."""
@@ -181,13 +318,20 @@ class Vocabulary:
             ):
                 found[w] = _TYPO_LEVEL[dist]
         if n >= MIN_PREFIX_TYPO:
-            longer, full = self._truncated(n)
-            for _, dist, i in process.extract(
-                word, longer, scorer=OSA.distance, score_cutoff=1, limit=None
-            ):
-                w = full[i]
-                if dist and w not in found:
-                    found[w] = TYPO2
+            # the start of a longer word, one typo away; the typo may be a missing or an
+            # extra letter, so the word is also cut one letter longer and shorter
+            # (cut one shorter, every word starting with the query minus its last
+            # letter would match: those are left to the prefix rule)
+            head = word[:-1]
+            for k in _prefix_cuts(n):
+                longer, full = self._truncated(k)
+                for _, dist, i in process.extract(
+                    word, longer, scorer=OSA.distance, score_cutoff=1, limit=None
+                ):
+                    w = full[i]
+                    if w in found or (k == n and not dist) or (k < n and w.startswith(head)):
+                        continue
+                    found[w] = PREFIX_TYPO
 
     def _add_prefixed(self, word: str, found: dict[str, int]) -> None:
         vocab = self._sorted_words()
@@ -205,11 +349,13 @@ __all__ = [
     "MIN_TYPO1",
     "MIN_TYPO2",
     "PREFIX",
+    "STEM",
     "TYPO1",
     "TYPO2",
     "Postings",
     "Vocabulary",
     "excludes",
+    "stem",
     "typo_limit",
     "word_level",
 ]

@@ -40,7 +40,7 @@ BACKUP_DIR = "backups"
 KEEP = {"daily": 14, "pre-import": 10, "pre-bulk": 10, "pre-restore": 5}
 MAX_BACKUP_BYTES = 64 * 1024 * 1024  # compressed, as stored
 MAX_BACKUP_JSON = 256 * 1024 * 1024  # decompressed (a gzip bomb stops here)
-DESTRUCTIVE = ("pre-import", "pre-bulk", "pre-restore")
+DESTRUCTIVE = ("pre-import", "pre-bulk", "pre-restore", "pre-upgrade")
 _NAME = re.compile(r"^state-(\d{8}T\d{6}Z)-([a-z]+(?:-[a-z]+)?)(?:-\d+)?\.json\.gz$")
 
 
@@ -155,9 +155,9 @@ def _digest_of(path: Path) -> str | None:
 def take_backup(
     store: Store, kind: str, *, now: datetime | None = None, locked: bool = False
 ) -> Backup | None:
-    """Write a verified backup; None when there is no state yet, when the newest backup
-    already holds exactly this state (never the same backup twice), or for ``daily``
-    when one was taken less than a day ago.
+    """Write a verified backup; None when there is no state yet, or for ``daily`` when
+    one was taken less than a day ago or nothing changed. When the newest backup already
+    holds exactly this state, no second copy is written: it is returned instead.
 
     Call with ``locked=True`` from inside a held library lock. A backup that must come
     before a destructive change (``pre-*``) and cannot be written raises
@@ -176,7 +176,8 @@ def take_backup(
     if not data["state"]:
         return None
     if existing and _digest_of(existing[0].path) == _digest(data):
-        return None
+        # never the same backup twice: the newest one already holds this state
+        return None if kind == "daily" else existing[0]
     try:
         return _write_backup(store, kind, now, data)
     except (OSError, CorruptFileError) as exc:

@@ -6,6 +6,7 @@ Layout of the data dir::
     catalog/<h>.json        papers without abstracts, 16 shards by the id's first hex digit
     abstracts/<h>.json      abstracts, 16 shards (loaded lazily: they are 90% of the bytes)
     state/<hh>.json         read/starred/note, 256 shards by the first two hex digits
+    upvotes/<h>.json        upvotes seen per day by ``readq fetch`` (90 days), 16 shards
     readq.lock              the inter-process write lock (never deleted)
     journal.json            only during a multi-file commit (rolled forward after a crash)
     backups/                gzipped state backups (see ``readq.storage.backup``)
@@ -22,20 +23,37 @@ opaque keys.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-SCHEMA_VERSION = 1
+_T = TypeVar("_T")
+
+SCHEMA_VERSION = 2
 META_FILE = "meta.json"
 JOURNAL_FILE = "journal.json"
 CATALOG = "catalog"
 ABSTRACTS = "abstracts"
 STATE = "state"
-TABLES = {CATALOG: "papers", ABSTRACTS: "abstracts", STATE: "state"}
+UPVOTES = "upvotes"
+TABLES = {CATALOG: "papers", ABSTRACTS: "abstracts", STATE: "state", UPVOTES: "upvotes"}
 HEX = "0123456789abcdef"
 # Every field a document may hold: anything else is damage (a damaged field name would
 # otherwise silently drop that field; a newer readq's fields come with a newer
 # schema_version, refused before this). Schema changes add their fields here.
 STATE_DOC_FIELDS = frozenset(
-    {"id", "title", "read", "starred", "note", "read_at", "starred_at", "note_at", "updated_at"}
+    {
+        "id",
+        "title",
+        "read",
+        "starred",
+        "note",
+        "read_at",
+        "starred_at",
+        "note_at",
+        "updated_at",
+        "removed",
+        "removed_at",
+    }
 )
 CATALOG_DOC_FIELDS = frozenset(
     {
@@ -57,7 +75,13 @@ CATALOG_DOC_FIELDS = frozenset(
     }
 )
 ABSTRACT_DOC_FIELDS = frozenset({"id", "abstract"})
-_DATA_FILE = re.compile(r"meta\.json|(catalog|abstracts)/[0-9a-f]\.json|state/[0-9a-f]{2}\.json")
+UPVOTES_DOC_FIELDS = frozenset({"id", "u"})
+# meta.json, history.json and the like at the top, shards in their directories; never
+# the journal itself, never anything with a path of its own
+_DATA_FILE = re.compile(
+    r"(?!journal\.json$)[a-z][a-z0-9_-]*\.json"
+    r"|(catalog|abstracts|upvotes)/[0-9a-f]\.json|state/[0-9a-f]{2}\.json"
+)
 
 
 def shard_name(kind: str, pid: str) -> str:
@@ -102,6 +126,14 @@ def catalog_shards(prefix: str | None = None) -> list[str]:
     return [catalog_shard(prefix)] if prefix else all_shards(CATALOG)
 
 
+def upvotes_shard(pid: str) -> str:
+    return shard_name(UPVOTES, pid)
+
+
+def upvotes_shards() -> list[str]:
+    return all_shards(UPVOTES)
+
+
 def abstract_shards() -> list[str]:
     return all_shards(ABSTRACTS)
 
@@ -122,7 +154,8 @@ def catalog_digit(relpath: str) -> str:
 
 
 def is_data_file(relpath: str) -> bool:
-    """``relpath`` names one of the library's own data files (meta or a shard)."""
+    """``relpath`` names one of the library's own data files (a top-level ``*.json``
+    such as meta or history, or a shard)."""
     return _DATA_FILE.fullmatch(relpath) is not None
 
 
@@ -130,3 +163,11 @@ def shard_prefix(relpath: str) -> str | None:
     """The id prefix every paper in the shard ``relpath`` has; None for other files."""
     kind, _, name = relpath.partition("/")
     return name.partition(".")[0] if kind in TABLES and name else None
+
+
+def group_by_shard(items: Iterable[_T], shard: Callable[[_T], str]) -> dict[str, list[_T]]:
+    """``items`` grouped by the shard that holds each, in first-seen order."""
+    groups: dict[str, list[_T]] = {}
+    for item in items:
+        groups.setdefault(shard(item), []).append(item)
+    return groups

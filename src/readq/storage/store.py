@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ from readq.storage.layout import (
     STATE,
     STATE_DOC_FIELDS,
     TABLES,
+    UPVOTES,
+    UPVOTES_DOC_FIELDS,
     doc_id,
     shard_prefix,
     table_name,
@@ -50,6 +53,7 @@ DOC_FIELDS = {
     TABLES[CATALOG]: CATALOG_DOC_FIELDS,
     TABLES[ABSTRACTS]: ABSTRACT_DOC_FIELDS,
     TABLES[STATE]: STATE_DOC_FIELDS,
+    TABLES[UPVOTES]: UPVOTES_DOC_FIELDS,
 }
 
 
@@ -88,6 +92,14 @@ class Transaction:
     def shard(self, relpath: str) -> Shard:
         """The documents of one shard, by paper id, for reading and replacing."""
         return Shard(self, relpath)
+
+    def update_meta(self, fields: Mapping[str, Any]) -> None:
+        """Set fields of ``meta.json`` (such as ``last_fetched``) as part of this change."""
+        path = self.store.path(META_FILE)
+        data = self.read(path) or {}
+        meta = dict(data.get("meta", {}).get("1") or {})
+        meta.update(fields)
+        self.stage(path, {**data, "meta": {"1": meta}})
 
     @property
     def written(self) -> list[Path]:
@@ -182,8 +194,9 @@ class Store:
         table = TABLES.get(rel.split("/", 1)[0]) if "/" in rel else None
         tables = frozenset({table}) if table else frozenset({"meta"}) if rel == META_FILE else None
         try:
-            # the big shards: duplicate keys are found by counting (documents are flat)
-            fast = "keys" if table else False
+            # the big shards: duplicate keys are found by counting every key (flat
+            # documents) or, for the upvote histories (a dict per paper), the ids
+            fast = (table != TABLES[UPVOTES] and "keys") if table else False
             data = read_json_file(source or path, tables=tables, fast=fast)
             prefix = shard_prefix(rel)
             if data is not None and table and prefix is not None:
@@ -238,6 +251,14 @@ class Store:
         if meta["schema_version"] > SCHEMA_VERSION:
             raise FutureSchemaError(path, meta["schema_version"], SCHEMA_VERSION)
         return meta
+
+    def last_fetched(self) -> date | None:
+        """``last_fetched`` of meta.json: the latest day ``readq fetch`` imported."""
+        value = (self.check_meta() or {}).get("last_fetched")
+        try:
+            return None if value is None else date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise CorruptFileError(self.root / META_FILE, "last_fetched is not a date") from None
 
     # -- writing ------------------------------------------------------------------------
 

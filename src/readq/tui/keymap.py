@@ -16,7 +16,13 @@ _KEY_NAMES = {
     "question_mark": "?",
     "down": "↓",
     "up": "↑",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
 }
+_HELP_GROUPS = ("Triage", "Move", "Views", "Papers", "App")
+"""The order of the ``?`` screen: what you do most first."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,12 @@ class Command:
         """The keys as a person writes them: ``j / ↓``."""
         return " / ".join(_KEY_NAMES.get(k, k) for k in self.keys.split(",") if k)
 
+    @property
+    def id(self) -> str:
+        """The binding id, for ``[keys]`` in the config: ``toggle-read``, ``view-inbox``."""
+        name = self.action.replace("('", "-").replace("')", "")
+        return name.replace("_", "-")
+
     def binding(self) -> Binding:
         first = self.keys.split(",")[0]
         return Binding(
@@ -49,7 +61,7 @@ class Command:
             show=self.footer,
             key_display=_KEY_NAMES.get(first),
             tooltip=self.help,
-            id=None if "(" in self.action else self.action.replace("_", "-"),
+            id=self.id,
         )
 
 
@@ -57,10 +69,23 @@ COMMANDS: tuple[Command, ...] = (
     # Move
     Command("cursor_down", "j,down", "Down", "", "move down", "Move", "list"),
     Command("cursor_up", "k,up", "Up", "", "move up", "Move", "list"),
-    Command("page_down", "pagedown", "Page down", "", "one page down", "Move", "list"),
-    Command("page_up", "pageup", "Page up", "", "one page up", "Move", "list"),
+    Command("page_down", "pagedown,ctrl+f", "Page down", "", "one page down", "Move", "list"),
+    Command("page_up", "pageup,ctrl+b", "Page up", "", "one page up", "Move", "list"),
     Command("first", "g,home", "First", "First paper", "first paper", "Move", "list"),
     Command("last", "G,end", "Last", "Last paper", "last paper", "Move", "list"),
+    Command("half_down", "ctrl+d", "Half down", "", "half a page down", "Move", "list"),
+    Command("half_up", "ctrl+u", "Half up", "", "half a page up", "Move", "list"),
+    Command(
+        "next_new", "right_square_bracket", "Next new", "Next new paper", "next new paper", "Move"
+    ),
+    Command(
+        "previous_new",
+        "left_square_bracket",
+        "Previous new",
+        "Previous new paper",
+        "previous new paper",
+        "Move",
+    ),
     Command(
         "details",
         "enter",
@@ -70,6 +95,33 @@ COMMANDS: tuple[Command, ...] = (
         "Move",
     ),
     Command("back", "escape", "Back", "", "back to the list", "Move"),
+    Command(
+        "zoom",
+        "z",
+        "Zoom",
+        "Zoom the detail pane",
+        "the detail pane full screen, and back (q or escape: back too)",
+        "Move",
+    ),
+    Command(
+        "toggle_details",
+        "D",
+        "Details",
+        "Show / hide the detail pane",
+        "show / hide the detail pane (remembered)",
+        "Views",
+    ),
+    Command(
+        "narrower",
+        "less_than_sign",
+        "Narrower",
+        "List narrower",
+        "give the list less room",
+        "Views",
+    ),
+    Command(
+        "wider", "greater_than_sign", "Wider", "List wider", "give the list more room", "Views"
+    ),
     # Views
     Command("view('inbox')", "1", "Inbox", "View: Inbox", "Inbox: unread papers", "Views"),
     Command("view('starred')", "2", "Starred", "View: Starred", "Starred: starred papers", "Views"),
@@ -84,7 +136,7 @@ COMMANDS: tuple[Command, ...] = (
         "S",
         "Sort",
         "Cycle sort order",
-        "cycle the sort: date, upvotes, title, added",
+        "cycle the sort: new first, date, upvotes, title, added",
         "Views",
     ),
     Command(
@@ -115,7 +167,7 @@ COMMANDS: tuple[Command, ...] = (
         "n",
         "Note",
         "Edit note",
-        "edit the note (ctrl+s saves, escape cancels)",
+        "edit the note (ctrl+s saves; escape asks before dropping a change)",
         "Triage",
         footer=True,
     ),
@@ -160,7 +212,7 @@ COMMANDS: tuple[Command, ...] = (
         "o",
         "Open",
         "Open in browser",
-        "open in the browser (Hugging Face search, or a link from the abstract)",
+        "open in the browser: Hugging Face page, arXiv, PDF, code (1-9 pick)",
         "Papers",
     ),
     Command("copy_paper", "y", "Copy", "Copy title and link", "copy the title and link", "Papers"),
@@ -181,6 +233,15 @@ COMMANDS: tuple[Command, ...] = (
         "export starred papers to Markdown",
         "Papers",
         footer=True,
+    ),
+    # feat-trust: fetch today's papers
+    Command(
+        "fetch_today",
+        "F",
+        "Fetch",
+        "Fetch today's papers from Hugging Face",
+        "fetch today's papers from Hugging Face and add them",
+        "Papers",
     ),
     # App
     Command(
@@ -223,8 +284,15 @@ def palette_commands() -> list[Command]:
 
 
 def help_rows() -> list[Command]:
-    """The rows of the ``?`` screen: every command that has a key."""
-    return [c for c in COMMANDS if c.keys and c.action != "back"]
+    """The rows of the ``?`` screen: every command that has a key, Triage first."""
+    rows = [c for c in COMMANDS if c.keys and c.action != "back"]
+    known = {g: i for i, g in enumerate(_HELP_GROUPS)}
+    return sorted(rows, key=lambda c: known.get(c.group, len(known)))  # stable in a group
 
 
-__all__ = ["COMMANDS", "Command", "bindings", "help_rows", "palette_commands"]
+def keymap_ids() -> set[str]:
+    """The ids a ``[keys]`` table may rebind."""
+    return {c.id for c in COMMANDS if c.keys}
+
+
+__all__ = ["COMMANDS", "Command", "bindings", "help_rows", "keymap_ids", "palette_commands"]

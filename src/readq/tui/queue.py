@@ -7,7 +7,7 @@ screens only wire it to the terminal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from readq.library import Change
@@ -25,15 +25,36 @@ class Orders:
     """Every id of the catalog sorted once per sort order, so that switching views is a
     single pass over a presorted list instead of a sort of 100,000 entries."""
 
-    def __init__(self, entries: Mapping[str, Entry]) -> None:
+    def __init__(
+        self,
+        entries: Mapping[str, Entry],
+        new_since: str = "",
+        momentum: Callable[[], Mapping[str, int]] | None = None,
+    ) -> None:
         self._entries = entries
+        self.new_since = new_since
+        self._momentum = momentum  # read on first use: only ``trending`` needs it
         self._cache: dict[str, list[str]] = {}
 
     def order(self, sort: str) -> list[str]:
         cached = self._cache.get(sort)
         if cached is None:
+            if sort == "new":  # the date order split in two: one pass, no second sort
+                entries, since = self._entries, self.new_since
+                by_date = self.order("date")
+                fresh = {e.id for e in list(entries.values()) if e.first_seen > since}
+                if not fresh or len(fresh) >= len(by_date):
+                    cached = by_date
+                else:
+                    new = [i for i in by_date if i in fresh]
+                    cached = new + [i for i in by_date if i not in fresh]
+                self._cache[sort] = cached
+                return cached
             ids = list(self._entries)  # one C-level copy: safe beside a writer thread
-            cached = self._cache[sort] = sorted_ids(self._entries, ids, sort)
+            gains = self._momentum() if sort == "trending" and self._momentum else None
+            cached = self._cache[sort] = sorted_ids(
+                self._entries, ids, sort, self.new_since, momentum=gains
+            )
         return cached
 
     def invalidate(self) -> None:
@@ -49,6 +70,11 @@ def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> di
         View.READ: c["read"],
         View.ALL: c["all"],
     }
+
+
+def new_count(entries: Mapping[str, Entry], new_since: str) -> int:
+    """How many papers are new (first seen after ``new_since``)."""
+    return sum(1 for e in list(entries.values()) if e.first_seen > new_since)
 
 
 def next_sort(sort: str) -> str:

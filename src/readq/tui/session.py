@@ -13,14 +13,17 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from readq.export import hf_search_url
+from readq.config import Settings, save_setting
+from readq.errors import ReadqError
 from readq.library import Change, Library
 from readq.models import DEFAULT_STATE, Entry
 from readq.search.index import SearchIndex
-from readq.tui.queue import History, web_links
+from readq.tui.queue import History, new_count
+from readq.views import SORTS
 
 T = TypeVar("T")
 
@@ -69,6 +72,9 @@ class Session:
     home: Path | None = None
     demo: bool = False
     poll_interval: float = 2.0
+    settings: Settings = field(default_factory=Settings)
+    new_since: str = ""
+    """Papers first seen after this (the previous session's start) are new."""
     store: Store = field(init=False)
     index: SearchIndex = field(init=False, default_factory=SearchIndex)
     history: History = field(init=False, default_factory=History)
@@ -76,6 +82,20 @@ class Session:
 
     def __post_init__(self) -> None:
         self.store = Store(self.library)
+        self.index.new_since = self.new_since
+        self._new: tuple[int, int] = (-1, 0)
+
+    def is_new(self, pid: str) -> bool:
+        entry = self.library.entries.get(pid)
+        return entry is not None and entry.first_seen > self.new_since
+
+    @property
+    def new_count(self) -> int:
+        """Papers that are new (cached per catalog size: papers are only ever added)."""
+        size = len(self.library.entries)
+        if self._new[0] != size:
+            self._new = (size, new_count(self.library.entries, self.new_since))
+        return self._new[1]
 
     # -- writes --------------------------------------------------------------------------
 
@@ -87,12 +107,18 @@ class Session:
             return self._unsaved[key]
         return getattr(self.library.states.get(pid, DEFAULT_STATE), name)
 
-    def submit_update(self, changes: Changes, label: str) -> concurrent.futures.Future[Change]:
+    def submit_update(
+        self, changes: Changes, label: str, *, expected: Mapping[str, str] | None = None
+    ) -> concurrent.futures.Future[Change]:
         """Queue ``changes`` on the store thread; until :meth:`settled`, they are what
-        :meth:`effective` answers."""
+        :meth:`effective` answers. ``expected``: see ``Library.update``."""
         for pid, fields in changes.items():
             for name, value in fields.items():
                 self._unsaved[(pid, name)] = value
+        if expected:
+            return self.store.submit(
+                partial(self.library.update, expected=expected), changes, label
+            )
         return self.store.submit(self.library.update, changes, label)
 
     def settled(self, changes: Changes) -> None:
@@ -106,12 +132,27 @@ class Session:
     def undo_label(self) -> str:
         return self.history.undo[-1].label if self.history.undo else ""
 
-    # -- papers --------------------------------------------------------------------------
+    def save_setting(self, key: str, value: object, failed: Callable[[str], None]) -> None:
+        """Remember a setting (on the store thread); ``failed`` gets the reason, from
+        that thread, if it could not be written."""
 
-    def links(self, pid: str) -> list[str]:
-        """Where ``o`` can go: the Hugging Face search first, then the paper's own links."""
-        entry = self.library.entries[pid]
-        return [hf_search_url(entry.title), *web_links(entry)]
+        def save() -> None:
+            try:
+                save_setting(key, value, sorts=SORTS)
+            except (ReadqError, OSError, ValueError) as err:
+                failed(str(err))
+
+        self.store.submit(save)
+
+    def startup_messages(self) -> list[tuple[str, Literal["information", "warning"]]]:
+        """What to say once at start: damage kept aside, the format upgrade."""
+        lib = self.library
+        said: list[tuple[str, Literal["information", "warning"]]] = []
+        said += [(text, "warning") for text in lib.warnings]
+        said += [(text, "information") for text in lib.notices]
+        return said
+
+    # -- papers --------------------------------------------------------------------------
 
     # -- search index --------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
-"""A yes/no question."""
+"""A yes/no question, and a question with a few answers (:class:`ChoiceScreen`)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -42,3 +45,52 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class ChoiceScreen(ModalScreen[str]):
+    """A question with a few answers, each a button and a key. ``choices`` are
+    ``(key, label, value)``; ``default`` is the value whose button has the focus (enter
+    picks it). ``escape`` picks the choice whose key is ``escape``, if any."""
+
+    def __init__(
+        self,
+        question: str,
+        detail: str,
+        choices: list[tuple[str, str, str]],
+        *,
+        default: str,
+    ) -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.choices = choices
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="choice-dialog", classes="dialog"):
+            yield Static(Text(self.question, style="bold"), classes="dialog-title")
+            if self.detail:
+                yield Static(Text(self.detail), classes="dialog-subtitle")
+            with Horizontal(classes="dialog-buttons"):
+                for key, label, value in self.choices:
+                    variant: Literal["primary", "default"] = (
+                        "primary" if value == self.default else "default"
+                    )
+                    yield Button(f"{label} ({key})", variant=variant, id=f"choice-{value}")
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            if button.id == f"choice-{self.default}":
+                self.set_focus(button)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(str(event.button.id).removeprefix("choice-"))
+
+    def on_key(self, event: events.Key) -> None:
+        for key, _label, value in self.choices:
+            if event.key == key:
+                event.stop()
+                event.prevent_default()
+                self.dismiss(value)
+                return

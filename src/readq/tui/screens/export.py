@@ -13,26 +13,33 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from readq.text import plural
+from readq.tui.export_job import remembered_export_path
 
 
 class ExportScreen(ModalScreen[Path | None]):
-    """Returns the chosen path (confirmed if it exists), or None."""
+    """Returns the chosen path (confirmed if it exists), or None.
+
+    The field starts with the path of the last export, else ``default``.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
 
     def __init__(self, default: Path, count: int) -> None:
         super().__init__()
-        self.default = default
+        self.default = remembered_export_path(default)
         self.count = count
         self._confirm_overwrite: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static(
-                Text(f"Export {plural(self.count, 'starred paper')} to Markdown", style="bold"),
+                Text(f"Export {plural(self.count, 'starred paper')}", style="bold"),
                 classes="dialog-title",
             )
-            yield Static(Text("Write to this file:"), classes="dialog-subtitle")
+            yield Static(
+                Text("Write to this file (Markdown; BibTeX if it ends in .bib):"),
+                classes="dialog-subtitle",
+            )
             yield Input(str(self.default), id="export-path")
             yield Static(Text(""), id="export-warning")
             with Horizontal(classes="dialog-buttons"):

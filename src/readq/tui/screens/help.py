@@ -42,7 +42,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text(
                     "\nFilter syntax: words match titles, abstracts and organisations (typos "
-                    'forgiven); "a phrase"; -word excludes; is:starred, is:read, has:note.\n'
+                    'forgiven); "a phrase"; -word excludes; is:starred, is:read, is:new, '
+                    "has:note.\n"
+                    "New papers (✦) arrived since your previous session; ] jumps to the next.\n"
                     "Bulk actions (r, s) apply to marked papers when any are marked.\n"
                     "Every change is saved at once; changes made by another readq show up "
                     "within a few seconds.",

@@ -9,7 +9,7 @@ actions are in :mod:`~readq.tui.screens.triage` and
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import ClassVar
 
 from textual import events, on, work
@@ -24,20 +24,19 @@ from readq.search.index import SearchResult
 from readq.tui.keymap import Command, bindings
 from readq.tui.messages import FilterResult, IndexProgress
 from readq.tui.queue import VIEWS, Orders, counts, next_sort, sort_label
-from readq.tui.screens.paper_actions import PaperActions
-from readq.tui.screens.triage import TriageActions
+from readq.tui.screens.actions import QueueActions
 from readq.tui.session import Session
 from readq.tui.typeahead import mark_for_type_ahead
-from readq.tui.widgets.filter_bar import FilterBar, FilterInput
+from readq.tui.widgets.filter_bar import FilterBar, FilterInput, placeholder
 from readq.tui.widgets.header import ViewHeader
 from readq.tui.widgets.paper_details import PaperDetails
 from readq.tui.widgets.paper_list import PaperList
 from readq.tui.widgets.status_line import StatusLine
 from readq.tui.widgets.welcome import Welcome
-from readq.views import View, view_rows
+from readq.views import SORTS, View, view_rows
 
 
-class MainScreen(TriageActions, PaperActions):
+class MainScreen(QueueActions):
     """The reading queue."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
@@ -46,7 +45,12 @@ class MainScreen(TriageActions, PaperActions):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self.orders = Orders(session.library.entries)
+        settings = session.settings
+        self.view = View(settings.default_view)
+        if settings.sort in SORTS:
+            self.sort = settings.sort
+        lib = session.library
+        self.orders = Orders(lib.entries, session.new_since, lib.momenta)
         self._relevance = True
         self._base_rows: list[str] = []
         self._base_set: set[str] | None = None
@@ -55,7 +59,10 @@ class MainScreen(TriageActions, PaperActions):
         self.filter_pending = False
         self._filter_result: SearchResult | None = None
         self._keep_after_filter: str | None = None
-        self._details_only = False
+        self._top_after_filter = False
+        """The query changed: its result puts the cursor on the top match."""
+        self._top_if_missing = False
+        """The view changed: the result keeps the paper, else goes to the top."""
         self.titles_indexed = False
         self.abstracts_indexed = False
 
@@ -66,39 +73,31 @@ class MainScreen(TriageActions, PaperActions):
         yield ViewHeader(demo=self.session.demo, id="header")
         yield FilterBar(id="filter-bar")
         with Container(id="body"):
-            yield PaperList(lib.entries, lib.states, id="paper-list", today=self.session.today)
-            yield PaperDetails(lib, id="details")
+            yield PaperList(
+                lib.entries,
+                lib.states,
+                id="paper-list",
+                today=self.session.today,
+                new_since=self.session.new_since,
+            )
+            yield PaperDetails(lib, id="details", new_since=self.session.new_since)
         yield Welcome(id="welcome")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         gc.freeze()  # the freshly loaded catalog is long-lived: see Session.build_index
         self.refresh_view()
-        self._update_layout()
+        self.update_layout()
         self._build_index()
         if self.session.poll_interval > 0:
             self.set_interval(self.session.poll_interval, self.poll_now)
-        for warning in self.session.library.warnings:
-            self.say(warning, severity="warning")
+        for text, severity in self.session.startup_messages():
+            self.say(text, severity=severity)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._update_layout()
-
-    def _update_layout(self) -> None:
-        width, height = self.size
-        empty = not self.session.library.entries
-        self.set_class(empty, "-empty")
-        wide = width >= 110
-        stacked = not wide and height >= 24
-        shown = (wide or stacked) and not empty
-        self.set_class(self._details_only, "-details-only")
-        self.set_class(wide and not self._details_only, "-wide")
-        self.set_class(stacked and not self._details_only, "-stacked")
-        self.set_class(not shown and not self._details_only, "-details-hidden")
-
-    @property
-    def details_visible(self) -> bool:
-        return not self.has_class("-details-hidden")
+        self.update_layout()
+        self.filter_input.placeholder = placeholder(self.filter_input.size.width)
+        self.query_one(Footer).show_command_palette = event.size.width >= 80
 
     async def run_command(self, cmd: Command) -> None:
         """Run a command of the palette on the node of its scope."""
@@ -121,6 +120,7 @@ class MainScreen(TriageActions, PaperActions):
         header.counts = self._counts
         header.view = self.view
         header.sort_text = "by relevance" if self._by_relevance else sort_label(self.sort)
+        header.new = self.session.new_count
 
     def update_status(self) -> None:
         status = self.query_one(StatusLine)
@@ -141,25 +141,32 @@ class MainScreen(TriageActions, PaperActions):
 
     # -- views ---------------------------------------------------------------------------
 
-    def refresh_view(self, *, keep: str | None = None) -> None:
-        """Recompute the rows of the current view (and re-run the filter over them)."""
+    def refresh_view(self, *, keep: str | None = None, top: bool = False) -> None:
+        """Recompute the rows of the current view (and re-run the filter over them);
+        the cursor stays on ``keep`` (default: the current paper), or goes to the top
+        if ``top`` and ``keep`` is not there."""
         lib = self.session.library
         self._counts = counts(lib.entries, lib.states)
         self._base_rows = view_rows(self.orders.order(self.sort), lib.states, self.view)
         self._base_set = None
         if self.filter_active:
-            self._start_filter(keep=keep)
+            self._start_filter(keep=keep, top_if_missing=top)
         else:
-            self.paper_list.set_rows(self._base_rows, keep=keep)
+            self.paper_list.set_rows(self._base_rows, keep=keep, top=top)
         self._update_header()
         self.update_status()
-        self._update_layout()
+        self.update_layout()
 
     def action_view(self, name: str) -> None:
+        """Another view: the cursor stays on the paper when the view has it, else it
+        goes to the top (never to whatever paper sits at the old position)."""
         view = View(name)
         if view is not self.view:
             self.view = view
-            self.refresh_view()
+            pid = self.paper_list.highlighted
+            lib = self.session.library
+            there = pid is not None and view.admits(lib.states.get(pid, DEFAULT_STATE))
+            self.refresh_view(keep=pid if there else None, top=True)
 
     def action_next_view(self) -> None:
         self.action_view(VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)].value)
@@ -178,6 +185,9 @@ class MainScreen(TriageActions, PaperActions):
     # -- filtering -----------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
+        if self.zoomed:  # the filter line is hidden while the pane is zoomed
+            self.zoomed = False
+            self.update_layout()
         # At once (``focus()`` waits a turn): keys typed right after `/` are the query.
         self.set_focus(self.filter_input)
 
@@ -209,29 +219,52 @@ class MainScreen(TriageActions, PaperActions):
             return
         self.query_text = value
         self._relevance = True
+        self.details.set_spans(self._spans_for(value), typing=self.filter_input.has_focus)
         if self.filter_active:
-            self._start_filter()
+            self._start_filter(first=True)
         else:
             self.filter_generation += 1
             self._filter_result = None
             self.filter_pending = False
             self.paper_list.set_rows(self._base_rows)
+            self.run_deferred()
             self.update_status()
             self._update_header()
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self) -> None:
-        self.paper_list.focus()
+        self._back_from_filter()
 
     @on(FilterInput.Done)
     def _filter_done(self, event: FilterInput.Done) -> None:
         if event.clear:
             self._set_query("")
-        self.paper_list.focus()
+        self._back_from_filter()
 
-    def _start_filter(self, keep: str | None = None) -> None:
+    def _back_from_filter(self) -> None:
+        """Back to the list: the pane shows the highlighted paper at once (it waits for
+        a pause only while typing). At once (``focus()`` waits a turn): keys typed in the
+        same burst as ``enter`` are commands again."""
+        self.set_focus(self.paper_list)
+        self.details.follow(self.paper_list.highlighted, typing=False)
+
+    def _spans_for(self, query: str) -> Callable[[str], list[tuple[int, int]]] | None:
+        query = query.strip()
+        if not query:
+            return None
+        spans = self.session.index.title_spans
+        return lambda text: spans(query, text)
+
+    def _start_filter(
+        self, keep: str | None = None, *, first: bool = False, top_if_missing: bool = False
+    ) -> None:
+        """Run the query over the view; with ``first`` (the query changed) its result
+        puts the cursor on the top match, else on ``keep`` or the current paper (when
+        they are gone: on the same row, or the top one with ``top_if_missing``)."""
         self.filter_generation += 1
         self.filter_pending = True
+        self._top_after_filter = self._top_after_filter or first
+        self._top_if_missing = top_if_missing
         if self._base_set is None:
             self._base_set = set(self._base_rows)
         self._keep_after_filter = keep
@@ -280,14 +313,19 @@ class MainScreen(TriageActions, PaperActions):
             return  # an older keystroke: never overwrite a newer result
         self.filter_pending = False
         self._filter_result = message.result
+        top = self._top_after_filter
+        self._top_after_filter = False
+        ids = message.result.ids
         self.paper_list.set_rows(
-            message.result.ids,
-            keep=self._keep_after_filter,
+            ids,
+            keep=ids[0] if top and ids else self._keep_after_filter,
+            top=self._top_if_missing,
             query=message.query,
             spans=self.session.index.title_spans,
         )
         self.update_status()
         self._update_header()
+        self.run_deferred()
 
     # -- search index --------------------------------------------------------------------
 
@@ -316,27 +354,6 @@ class MainScreen(TriageActions, PaperActions):
     @on(PaperList.Highlighted)
     def _highlighted(self, message: PaperList.Highlighted) -> None:
         self.details.follow(message.paper_id, typing=self.filter_input.has_focus)
-
-    def action_details(self) -> None:
-        if self.details.has_focus:
-            self.action_back()
-            return
-        if self.paper_list.highlighted is None:
-            return
-        if not self.details_visible:
-            self._details_only = True
-            self._update_layout()
-        self.details.focus()
-
-    def action_back(self) -> None:
-        if self.details.has_focus or self._details_only:
-            self._details_only = False
-            self._update_layout()
-            self.paper_list.focus()
-        elif self.paper_list.marked:
-            self.action_clear_marks()
-        elif self.filter_active:
-            self.action_clear_filter()
 
     # -- changes -------------------------------------------------------------------------
 

@@ -1,48 +1,121 @@
-"""Actions on one paper or the library from the main screen: notes, open, copy, add
-papers, export."""
+"""Actions on one paper or the library from the main screen: notes, add papers, fetch
+today's papers, export (open and copy: :mod:`~readq.tui.screens.outside`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
 from textual.app import SuspendNotSupported
 
+from readq.drafts import DraftWriter, load_draft
 from readq.errors import ReadqError
-from readq.library import ImportReport
+from readq.library import Change, ImportReport
 from readq.models import Entry, Paper
 from readq.text import plural
 from readq.tui.messages import IndexProgress
 from readq.tui.queue import default_export_path, display_text
-from readq.tui.screens.queue_screen import QueueScreen
+from readq.tui.screens.outside import OutsideActions
+from readq.tui.widgets.status_line import StatusLine
 
 
-class PaperActions(QueueScreen):
+class PaperActions(OutsideActions):
     """The actions that open dialogs or other programs (bound in ``keymap``)."""
 
     # -- notes ---------------------------------------------------------------------------
 
-    def _note_saved(self, _change: object) -> None:
-        self.say("Note saved.", timeout=2)
+    @property
+    def drafts(self) -> DraftWriter:
+        """Where unsaved note text is kept (one writer per screen, made on first use)."""
+        writer: DraftWriter | None = getattr(self, "_drafts", None)
+        if writer is None:
+            writer = self._drafts = DraftWriter(self.session.library.store.root)
+        return writer
+
+    @property
+    def leaving(self) -> bool:
+        """The app is exiting: open nothing more (see ``ReadqApp.push_screen``)."""
+        return bool(getattr(self.app, "_exit", False))
+
+    def save_note(self, pid: str, text: str, expected: str) -> None:
+        """Save a note as a compare-and-set against ``expected`` (the note the edit
+        started from); the draft goes once it is saved, and stays if it is not."""
+
+        def done(change: Change) -> None:
+            self.drafts.delete(pid)
+            if change.conflict:
+                self.say("Note saved; another change to it was kept below.", timeout=6)
+            else:
+                self.say("Note saved.", timeout=2)
+
+        changes = {pid: {"note": text}}
+        fut = self.session.submit_update(changes, "note", expected={pid: expected})
+        self.run_worker(self._finish_change(fut, changes, done), group="save", exit_on_error=False)
+
+    def with_draft(self, pid: str, edit: Callable[[str, str], None]) -> None:
+        """Call ``edit(text, base)``: the note, or the draft kept for it if the user
+        restores it (a dialog offers it: restore / discard)."""
+        current = self.session.effective(pid, "note")
+        try:
+            draft = load_draft(self.drafts.data_dir, pid)
+        except OSError:
+            draft = None
+        if draft is None or draft.text == current:
+            edit(current, current)
+            return
+        from readq.tui.screens.confirm import ChoiceScreen
+
+        def answered(choice: str | None) -> None:
+            if choice == "restore":
+                edit(draft.text, current if draft.base is None else draft.base)
+            elif choice == "discard":
+                self.drafts.delete(pid)
+                edit(current, current)
+
+        first = next((line for line in draft.text.splitlines() if line.strip()), "(empty)")
+        self.app.push_screen(
+            ChoiceScreen(
+                "An unsaved draft of this note was kept",
+                f"From {draft.when}: {display_text(first)[:70]}",
+                [
+                    ("r", "Restore", "restore"),
+                    ("d", "Discard", "discard"),
+                    ("escape", "Cancel", ""),
+                ],
+                default="restore",
+            ),
+            answered,
+        )
 
     def action_edit_note(self) -> None:
         pid = self.paper_list.highlighted
-        if pid is None:
+        if pid is None or self.leaving:
             return
         from readq.tui.screens.note_editor import NoteEditor
 
-        entry = self.session.library.entries[pid]
-        current = self.session.effective(pid, "note")
+        title = self.session.library.entries[pid].title
 
-        def saved(text: str | None) -> None:
-            if text is not None and text != current:
-                self.apply({pid: {"note": text}}, "note", done=self._note_saved)
+        def edit(text: str, base: str) -> None:
+            current = self.session.effective(pid, "note")
 
-        self.app.push_screen(NoteEditor(pid, entry.title, current), saved)
+            def saved(result: str | None) -> None:
+                if result is None:
+                    return
+                if result == base and base == current:
+                    self.drafts.delete(pid)
+                    return
+                self.save_note(pid, result, base)
+
+            editor = NoteEditor(pid, title, current, text=text, base=base, drafts=self.drafts)
+            self.app.push_screen(editor, saved)
+
+        self.with_draft(pid, edit)
 
     def action_edit_note_external(self) -> None:
         pid = self.paper_list.highlighted
-        if pid is None:
+        if pid is None or self.leaving:
             return
         from readq.editor import editor_command
 
@@ -51,18 +124,26 @@ class PaperActions(QueueScreen):
         except ReadqError as err:
             self.say(str(err), severity="error", timeout=6)
             return
-        current = self.session.effective(pid, "note")
-        text = self._edit_outside(current)
-        if text is not None and text.rstrip("\n") != current:
-            self.apply({pid: {"note": text}}, "note", done=self._note_saved)
 
-    def _edit_outside(self, current: str) -> str | None:
+        def edit(text: str, base: str) -> None:
+            current = self.session.effective(pid, "note")
+            result = self._edit_outside(pid, text, base)
+            if result is None:
+                return
+            if result == base and base == current:
+                self.drafts.delete(pid)
+                return
+            self.save_note(pid, result, base)
+
+        self.with_draft(pid, edit)
+
+    def _edit_outside(self, pid: str, text: str, base: str) -> str | None:
         """The note as the editor left it; None (and said why) when it failed."""
-        from readq.editor import edit_text
+        from readq.editor import edit_note
 
         try:
             with self.app.suspend():
-                text = edit_text(current)
+                result = edit_note(self.drafts.data_dir, pid, text, base)
         except SuspendNotSupported:
             self.say(
                 "This terminal cannot hand over to an editor; use n instead.", severity="error"
@@ -71,43 +152,17 @@ class PaperActions(QueueScreen):
         except ReadqError as err:
             self.say(str(err), severity="error", timeout=6)
             return None
-        if text is None:
+        except OSError as err:
+            self.say(f"Cannot edit the note: {err.strerror or err}", severity="error", timeout=6)
+            return None
+        if result is None:
             self.say(
-                "The editor exited with an error; the note was not changed.", severity="warning"
+                "The editor exited with an error; the note was not changed "
+                "(what it wrote is kept: N offers it back).",
+                severity="warning",
+                timeout=6,
             )
-        return text
-
-    # -- open / copy ---------------------------------------------------------------------
-
-    def action_open_paper(self) -> None:
-        pid = self.paper_list.highlighted
-        if pid is None:
-            return
-        links = self.session.links(pid)
-        if len(links) == 1:
-            self._open_url(links[0])
-            return
-        from readq.tui.screens.links import LinkPicker
-
-        def chosen(url: str | None) -> None:
-            if url:
-                self._open_url(url)
-
-        self.app.push_screen(LinkPicker(self.session.library.entries[pid].title, links), chosen)
-
-    def _open_url(self, url: str) -> None:
-        self.app.open_url(url)
-        self.say(f"Opening {url}", timeout=3)
-
-    def action_copy_paper(self) -> None:
-        pid = self.paper_list.highlighted
-        if pid is None:
-            return
-        entry = self.session.library.entries[pid]
-        links = self.session.links(pid)
-        link = links[1] if len(links) > 1 else links[0]
-        self.app.copy_to_clipboard(f"{display_text(entry.title)}\n{link}")
-        self.say("Copied the title and link.", timeout=2)
+        return result
 
     # -- add / export --------------------------------------------------------------------
 
@@ -121,19 +176,77 @@ class PaperActions(QueueScreen):
         self.app.push_screen(AddPapersScreen(self.session.library.entries), added)
 
     async def _import(self, papers: list[Paper]) -> None:
-        lib = self.session.library
-        try:
-            report: ImportReport = await self.session.store.call(lib.import_papers, papers)
-        except (ReadqError, OSError) as err:
-            self.save_failed(err)
+        report = await self.import_papers(papers)
+        if report is None:
             return
-        self.catalog_changed(report.new_ids + report.changed_ids)
         known = report.known + report.updated
         self.say(
             f"Added {plural(report.new, 'new paper')}"
             + (f"; {known:,} already known" if known else "")
             + ".",
             timeout=4,
+        )
+
+    async def import_papers(self, papers: list[Paper]) -> ImportReport | None:
+        """Import on the store thread (undo-free: the catalog has no undo), then show
+        and index the new papers; None (and said why) when it failed."""
+        lib = self.session.library
+        try:
+            report: ImportReport = await self.session.store.call(lib.import_papers, papers)
+        except (ReadqError, OSError) as err:
+            self.save_failed(err)
+            return None
+        self.catalog_changed(report.new_ids + report.changed_ids)
+        return report
+
+    # -- fetch today's papers ------------------------------------------------------------
+
+    def action_fetch_today(self) -> None:
+        if self.leaving:
+            return
+        if any(w.group == "fetch" and w.is_running for w in self.workers):
+            self.say("Already fetching today's papers…", timeout=2)
+            return
+        self.query_one(StatusLine).activity = "fetching today's papers…"
+        self._fetch_day(self.session.today())
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
+    def _fetch_day(self, day: dt.date) -> None:
+        """Download and parse one day of ``/api/daily_papers`` (network: on a thread)."""
+        from readq.fetching import fetch_day
+        from readq.listing.hf_api import parse_daily_papers
+
+        try:
+            data = fetch_day(day)
+            result = parse_daily_papers(data, source=f"the listing of {day}")
+            papers = [p.to_paper() for p in result.papers]
+        except ReadqError as err:  # FetchError, ApiFormatError, a bad HF_ENDPOINT
+            self.app.call_from_thread(self._fetch_failed, str(err))
+            return
+        self.app.call_from_thread(self._fetched, day, papers)
+
+    def _fetch_failed(self, message: str) -> None:
+        self.query_one(StatusLine).activity = ""
+        self.say(f"Fetch failed: {message}", title="Nothing fetched", severity="error", timeout=8)
+
+    def _fetched(self, day: dt.date, papers: list[Paper]) -> None:
+        self.query_one(StatusLine).activity = "adding today's papers…" if papers else ""
+        if not papers:
+            self.say(f"Hugging Face lists no papers for {day} yet.", timeout=5)
+            return
+        self.run_worker(self._add_fetched(day, papers), group="save", exit_on_error=False)
+
+    async def _add_fetched(self, day: dt.date, papers: list[Paper]) -> None:
+        report = await self.import_papers(papers)
+        self.query_one(StatusLine).activity = ""
+        if report is None:
+            return
+        self.say(
+            f"Fetched {plural(len(papers), 'paper')} for {day}: {report.new:,} new, "
+            f"{report.updated:,} updated"
+            + (f", {report.known:,} already known" if report.known else "")
+            + ".",
+            timeout=6,
         )
 
     @work(thread=True, group="index-add", exit_on_error=False, description="index new")

@@ -36,6 +36,8 @@ class QueueScreen(Screen[None]):
         self.query_text = ""
         self.last_error: str | None = None
         self._counts: dict[View, int] = {}
+        self.filter_pending = False
+        self._deferred: list[Callable[[], object]] = []
 
     def say(self, message: str, **kwargs: Any) -> None:
         """A notification; messages may quote paths, links and titles: never markup."""
@@ -81,6 +83,27 @@ class QueueScreen(Screen[None]):
 
     def update_status(self) -> None:
         raise NotImplementedError
+
+    def action_clear_filter(self) -> None:
+        raise NotImplementedError
+
+    def action_clear_marks(self) -> None:
+        raise NotImplementedError
+
+    def when_filtered(self, action: Callable[[], object]) -> None:
+        """Run ``action`` (it acts on the highlighted paper) now, or, while a filter is
+        still running, once its result is on screen: keys typed right after the query
+        act on its top match, never on the paper that happened to be highlighted."""
+        typed = self.filter_input.value != self.query_text  # its Changed is on the way
+        if self.filter_pending or typed:
+            self._deferred.append(action)
+        else:
+            action()
+
+    def run_deferred(self) -> None:
+        actions, self._deferred = self._deferred, []
+        for action in actions:
+            action()
 
     # -- changing state ------------------------------------------------------------------
 

@@ -128,6 +128,9 @@ class TriageActions(QueueScreen):
         ids = change.ids
         self.refresh_view(keep=ids[0] if len(ids) == 1 else None)
         verb = "Undone" if undo else "Redone"
+        if result.conflict:  # a note changed elsewhere since: kept (Library.set_note)
+            self.say(f"{verb}; another change to the note was kept below.", timeout=6)
+            return
         self.say(
             f"{verb}: {change.label or 'change'}"
             + (f" ({plural(len(ids), 'paper')})" if len(ids) > 1 else ""),

@@ -12,6 +12,19 @@ from textual.widgets import Input
 
 from readq.tui.widgets.status_line import StatusLine
 
+PLACEHOLDERS = (
+    '/ filter: words, "a phrase", -word, is:starred, is:new',
+    '/ filter: words, "phrase", -word, is:new',
+    "/ filter (? lists the syntax)",
+    "/ filter",
+)
+
+
+def placeholder(width: int) -> str:
+    """The longest hint that fits ``width`` columns whole (never cut mid-phrase)."""
+    room = width - 2  # the input's padding
+    return next((p for p in PLACEHOLDERS if len(p) <= room), PLACEHOLDERS[-1])
+
 
 class FilterInput(Input):
     """The query input. ``enter``/``down`` go back to the list keeping the filter;
@@ -40,12 +53,27 @@ class FilterInput(Input):
             super().__init__()
             self.clear = clear
 
+    leave_to = "#paper-list"
+    """Where the focus goes back to (at once: keys typed in the same burst as ``enter``
+    are commands for the list, not more query)."""
+
+    def _leave(self) -> None:
+        target = self.screen.query(self.leave_to)
+        if target:
+            self.screen.set_focus(target.first())
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        self._leave()
+
     def action_done(self) -> None:
         self.post_message(self.Done(clear=False))
+        self._leave()
 
     def action_clear_filter(self) -> None:
         self.value = ""
         self.post_message(self.Done(clear=True))
+        self._leave()
 
 
 class FilterBar(Horizontal):
@@ -69,7 +97,7 @@ class FilterBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield FilterInput(
-            placeholder='/ filter: words, "a phrase", -word, is:starred',
+            placeholder=PLACEHOLDERS[-1],
             id="filter-input",
             select_on_focus=False,
         )

@@ -12,7 +12,7 @@ from readq.views import View
 
 
 def header_text(
-    width: int, view: View, counts: dict[View, int], sort_text: str, demo: bool
+    width: int, view: View, counts: dict[View, int], sort_text: str, demo: bool, new: int = 0
 ) -> Text:
     """The line for a terminal ``width`` columns wide (narrower: fewer decorations)."""
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -27,6 +27,9 @@ def header_text(
             text.append(label, "bold reverse")
         else:
             text.append(label)
+    if new:
+        text.append("  " if width >= 70 else " ")
+        text.append(f"✦ New {new:,}" if width >= 60 else f"✦{new:,}", "bold green")
     right = Text(f"↓ {sort_text} ", style="dim")
     if demo and width >= 90:
         right = Text("demo  ", style="bold italic") + right
@@ -44,13 +47,16 @@ class ViewHeader(Static):
     counts: reactive[dict[View, int]] = reactive(dict, layout=False, repaint=False)
     sort_text: reactive[str] = reactive("", layout=False, repaint=False)
     demo: reactive[bool] = reactive(False, layout=False, repaint=False)
+    new: reactive[int] = reactive(0, layout=False, repaint=False)
 
     def __init__(self, *, demo: bool = False, id: str | None = None) -> None:
         super().__init__(Text(""), id=id)
         self.set_reactive(ViewHeader.demo, demo)
 
     def _paint(self) -> None:
-        text = header_text(self.size.width, self.view, self.counts, self.sort_text, self.demo)
+        text = header_text(
+            self.size.width, self.view, self.counts, self.sort_text, self.demo, self.new
+        )
         self.update(text, layout=False)
 
     def on_mount(self) -> None:
@@ -69,4 +75,7 @@ class ViewHeader(Static):
         self._paint()
 
     def watch_demo(self) -> None:
+        self._paint()
+
+    def watch_new(self) -> None:
         self._paint()

@@ -6,6 +6,8 @@ markup string): brackets, ``[@click=...]`` and the like show literally.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,47 +26,91 @@ from readq.tui.queue import long_date, web_links
 DETAILS_WHILE_TYPING = 0.15  # seconds of typing pause before the details follow
 
 
-def details_text(entry: Entry | None, state: PaperState, abstract: str | None) -> Text:
-    """The pane's whole content (``abstract`` None: still loading)."""
+Spans = Callable[[str], list[tuple[int, int]]]
+"""Where the filter's words are in a text (highlighted in the title and abstract)."""
+
+SHORT_ID = 8
+"""Ids are shown as their first 8 characters, as ``readq list`` prints them."""
+
+
+def _people(entry: Entry) -> str:
+    if entry.author_names:
+        first = strip_controls(entry.author_names[0])
+        more = len(entry.author_names) - 1
+        return first if not more else f"{first} +{more}"
+    if entry.organization:
+        return strip_controls(entry.organization)
+    if entry.authors is not None:
+        return plural(entry.authors, "author")
+    return ""
+
+
+def meta_line(entry: Entry, state: PaperState, new: bool) -> Text:
+    """The one metadata line: date, upvotes, authors or organisation, state, short id."""
+    out = Text(style="dim")
+    parts: list[tuple[str, str]] = []
+    if entry.published:
+        parts.append((long_date(entry.published), ""))
+    if entry.upvotes is not None:
+        parts.append((f"▲ {entry.upvotes}", ""))
+    people = _people(entry)
+    if people:
+        parts.append((people, ""))
+    parts.append(("read" if state.read else "unread", ""))
+    if state.starred:
+        parts.append(("★ starred", "not dim yellow"))
+    if new:
+        parts.append(("✦ new", "not dim green"))
+    parts.append((entry.id[:SHORT_ID], ""))
+    for i, (part, style) in enumerate(parts):
+        if i:
+            out.append(" · ")
+        out.append(part, style)
+    return out
+
+
+def paper_links(entry: Entry) -> list[str]:
+    """The paper's own web links (code, project page, those in its abstract)."""
+    found = [x for x in (entry.github, entry.project_page) if x]
+    return list(dict.fromkeys(strip_controls(x) for x in [*found, *web_links(entry)]))
+
+
+def _marked(text: str, spans: Spans | None, style: str = "") -> Text:
+    out = Text(text, style=style)
+    if spans is not None:
+        for start, end in spans(text):
+            out.stylize("bold underline reverse", start, end)
+    return out
+
+
+def details_text(
+    entry: Entry | None,
+    state: PaperState,
+    abstract: str | None,
+    *,
+    new: bool = False,
+    spans: Spans | None = None,
+) -> Text:
+    """The pane's whole content (``abstract`` None: still loading): title, one line of
+    metadata, links, note, abstract; no headings, so the abstract starts high."""
     if entry is None:
         return Text("No paper here.", style="dim italic")
     out = Text()
-    out.append(strip_controls(entry.title) or UNTITLED, style="bold")
+    out.append_text(_marked(strip_controls(entry.title) or UNTITLED, spans, "bold"))
     out.append("\n")
-    meta: list[str] = []
-    if entry.published:
-        meta.append(long_date(entry.published))
-    if entry.upvotes is not None:
-        meta.append(f"▲ {plural(entry.upvotes, 'upvote')}")
-    if entry.authors is not None:
-        meta.append(plural(entry.authors, "author"))
-    if entry.organization:
-        meta.append(strip_controls(entry.organization))
-    if meta:
-        out.append(" · ".join(meta), style="dim")
+    out.append_text(meta_line(entry, state, new))
+    links = paper_links(entry)
+    for link in links:
         out.append("\n")
-    flags = []
-    flags.append("read" if state.read else "unread")
-    if state.starred:
-        flags.append("★ starred")
-    out.append(" · ".join(flags))
-    out.append(f" · id {entry.id[:10]}", style="dim")
-    out.append("\n\n")
-    out.append("Open (o)  ", style="bold")
-    out.append("Hugging Face papers search for the title", style="dim")
-    for link in web_links(entry):
-        out.append("\n          ")
         out.append(link, style="underline")
-    out.append("\n\n")
     if state.note:
-        out.append("Note\n", style="bold")
+        out.append("\n\n✎ ", style="bold")
         out.append(strip_controls(state.note, keep_newlines=True))
-        out.append("\n\n")
-    out.append("Abstract\n", style="bold")
+    out.append("\n\n")
     if abstract is None:
         out.append("loading…", style="dim italic")
     elif abstract.strip():
-        out.append(strip_controls(abstract, keep_newlines=True))
+        out.append_text(_marked(strip_controls(abstract, keep_newlines=True), spans))
     else:
         out.append("(no abstract)", style="dim italic")
     return out
@@ -79,6 +125,11 @@ class PaperDetails(VerticalScroll, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", show=False),
         Binding("g,home", "scroll_home", "Top", show=False),
         Binding("G,end", "scroll_end", "Bottom", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
+        Binding("q", "screen.back", "Back"),
     ]
 
     DEFAULT_CSS = """
@@ -88,9 +139,15 @@ class PaperDetails(VerticalScroll, can_focus=True):
     }
     """
 
-    def __init__(self, library: Library, *, id: str | None = None) -> None:
+    def __init__(
+        self, library: Library, *, id: str | None = None, new_since: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._library = library
+        self.new_since = new_since
+        self.spans: Spans | None = None
+        """The filter's highlights (see :meth:`set_spans`; None: no filter)."""
+        self._stale = False
         self.paper_id: str | None = None
         """The paper shown."""
         self._following: str | None = None
@@ -113,10 +170,18 @@ class PaperDetails(VerticalScroll, can_focus=True):
         else:
             self.call_after_refresh(self._catch_up)
 
+    def set_spans(self, spans: Spans | None, *, typing: bool) -> None:
+        """New filter highlights: the pane repaints (when the typing pauses)."""
+        self.spans = spans
+        self._stale = True
+        self.follow(self._following if self._timer is not None else self.paper_id, typing=typing)
+
     def _catch_up(self) -> None:
         pid = self._following
         if pid != self.paper_id or pid is None:
             self.show_paper(pid)
+        elif self._stale:
+            self.show_paper(pid, keep_scroll=True)
 
     def show_paper(self, pid: str | None, *, keep_scroll: bool = False) -> None:
         """Show ``pid`` (None: no paper) as the library has it now."""
@@ -160,9 +225,16 @@ class PaperDetails(VerticalScroll, can_focus=True):
         *,
         keep_scroll: bool = False,
     ) -> None:
-        self.query_one("#details-body", Static).update(details_text(entry, state, abstract))
+        new = entry is not None and self.new_since is not None and entry.first_seen > self.new_since
+        body = details_text(entry, state, abstract, new=new, spans=self.spans)
+        self._stale = False
+        self.query_one("#details-body", Static).update(body)
         if not keep_scroll:
             self.scroll_home(animate=False)
+
+    def action_half_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height // 2)
+        self.scroll_to(y=self.scroll_y + direction * step, animate=False)
 
     @property
     def text(self) -> str:

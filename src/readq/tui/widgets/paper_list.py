@@ -39,6 +39,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--cursor-blurred",
         "paper-list--read",
         "paper-list--unread-dot",
+        "paper-list--new",
         "paper-list--starred",
         "paper-list--note",
         "paper-list--marked",
@@ -56,6 +57,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--cursor-blurred { background: $primary 20%; }
         & > .paper-list--read { color: $text-muted; text-style: dim; }
         & > .paper-list--unread-dot { color: $accent; text-style: bold; }
+        & > .paper-list--new { color: $success; text-style: bold; }
         & > .paper-list--starred { color: $warning; text-style: bold; }
         & > .paper-list--note { color: $secondary; }
         & > .paper-list--marked { background: $success 25%; }
@@ -86,8 +88,11 @@ class PaperList(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        new_since: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.new_since = new_since
+        """Papers first seen after this are new (``✦``); None: no paper is new."""
         self._clock = today
         self._entries = entries
         self._states = states
@@ -125,9 +130,10 @@ class PaperList(ScrollView, can_focus=True):
         keep: str | None = None,
         query: str = "",
         spans: SpanFinder | None = None,
+        top: bool = False,
     ) -> None:
         """Show ``rows``; the cursor stays on ``keep`` (default: the current paper) when
-        it is still there, else on the same position."""
+        it is still there, else on the same position (``top``: on the first row)."""
         keep = keep if keep is not None else self.highlighted
         old_cursor = self.cursor
         self._today = self._clock()
@@ -150,7 +156,7 @@ class PaperList(ScrollView, can_focus=True):
             except ValueError:
                 index = -1
         if index < 0:
-            index = min(old_cursor, max(len(rows) - 1, 0))
+            index = 0 if top else min(old_cursor, max(len(rows) - 1, 0))
         self.set_reactive(PaperList.cursor, self._clamp(index))
         self._scroll_cursor_into_view(center=index != old_cursor)
         self.refresh()
@@ -212,6 +218,12 @@ class PaperList(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_half_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height // 2)
+
+    def action_half_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height // 2)
 
     def action_first(self) -> None:
         self.cursor = 0
@@ -309,9 +321,16 @@ class PaperList(ScrollView, can_focus=True):
     ) -> list[Segment]:
         """The glyphs (mark, unread, star, note), the date and upvotes, the gap."""
         style = self._style
+        new = self.new_since is not None and entry is not None and entry.first_seen > self.new_since
+        if new:
+            dot = Segment("✦", row_style + style("paper-list--new"))
+        else:
+            dot = Segment(
+                "•" if not state.read else " ", row_style + style("paper-list--unread-dot")
+            )
         head = [
             Segment("▌" if marked else " ", row_style + style("paper-list--mark-glyph")),
-            Segment("•" if not state.read else " ", row_style + style("paper-list--unread-dot")),
+            dot,
             Segment("★" if state.starred else " ", row_style + style("paper-list--starred")),
             Segment("✎" if state.note else " ", row_style + style("paper-list--note")),
         ]

@@ -18,8 +18,11 @@ def status_text(
     errors: tuple[str, ...],
     marked: int,
     indexing: str,
+    activity: str = "",
 ) -> Text:
     parts: list[tuple[str, str]] = []
+    if activity:
+        parts.append((activity, "italic"))
     if filtering:
         if pending:
             parts.append(("filtering…", "italic"))
@@ -57,6 +60,8 @@ class StatusLine(Static):
     marked: reactive[int] = reactive(0, layout=False, repaint=False)
     indexing: reactive[str] = reactive("titles", layout=False, repaint=False)
     """What is still being indexed: ``"titles"``, ``"abstracts"``, or nothing."""
+    activity: reactive[str] = reactive("", layout=False, repaint=False)
+    """Work in progress to show first, e.g. ``fetching today's papers…``."""
 
     def _paint(self) -> None:
         text = status_text(
@@ -67,6 +72,7 @@ class StatusLine(Static):
             errors=self.errors,
             marked=self.marked,
             indexing=self.indexing,
+            activity=self.activity,
         )
         # Fixed width, so no relayout of the screen per keystroke.
         self.update(text, layout=False)
@@ -93,4 +99,7 @@ class StatusLine(Static):
         self._paint()
 
     def watch_indexing(self) -> None:
+        self._paint()
+
+    def watch_activity(self) -> None:
         self._paint()

@@ -1,0 +1,302 @@
+"""The search index on disk: ``<data dir>/index/search.idx``, opened in milliseconds.
+
+The file is a cache of what the index computed from the library, never a source of
+truth, so it is trusted only when everything checks out:
+
+* a header (magic, :data:`FORMAT`, payload length, CRC-32 of the payload): a
+  torn, truncated or flipped file fails the digest and is rebuilt, reported once (the
+  rebuilt file replaces it);
+* the payload's *library key* (:func:`library_key`: a digest of every catalog and
+  abstract shard's mtime, inode and size, the number of papers and the format): any
+  change to the library by this or another process makes the index stale;
+* a file of a newer format (a newer readq wrote it) is ignored and rebuilt.
+
+The payload is ``marshal`` data (plain lists, tuples, str, bytes, ints: loading it
+never runs code, unlike pickle) with the postings as raw ``array('I')`` bytes; paper
+entries are not stored (the library has them), the date order is.
+Writing is temp file + fsync + atomic rename (:mod:`readq.storage.fsutil`) with a
+unique temp name, so a crash leaves the old or the new file and two processes
+writing at once each rename a whole file (the last one wins; an index saved under an
+older key is simply found stale later).
+
+Abstract texts are not stored (they are 90% of the library's bytes): a loaded index
+knows which papers have one and a CRC of it, and reads a text from the library only
+when a phrase has to be verified in it or the abstract is re-indexed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import struct
+import tempfile
+import time
+import zlib
+from array import array
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from readq.models import Entry
+from readq.search.vocabulary import Postings
+from readq.storage.fsutil import FILE_MODE, fsync_dir, remove_quietly
+from readq.storage.layout import abstract_shards, catalog_shards
+
+if TYPE_CHECKING:
+    from readq.search.matching import QueryMatching
+
+FORMAT = 1  # bump on any change of the payload's layout or of what the words mean
+MAGIC = b"READQIX\n"
+_HEAD = struct.Struct(">8sIQI")  # magic, format, payload length, CRC-32 of the payload
+INDEX_DIR = "index"
+INDEX_FILE = "search.idx"
+TEMP_SUFFIX = ".idx-tmp"
+_STALE_TEMP_S = 3600  # temp files older than this are a crashed writer's: removed
+
+
+class LibraryLike(Protocol):
+    """What :func:`library_key` reads of a :class:`readq.library.Library`."""
+
+    entries: dict[str, Entry]
+
+    @property
+    def store(self) -> Any: ...
+
+
+class NotLoaded(str):
+    """The abstract of a paper in an index loaded from disk: indexed (the paper has
+    one), text not read. A one-character string no abstract equals (so a str to every
+    reader of the table, and true, unlike an empty abstract); the index keeps its CRC
+    (``_abstract_crc``) to tell whether a text given later is the same one."""
+
+    __slots__ = ()
+
+
+NOT_LOADED: str = NotLoaded("\x00")
+
+
+def text_crc(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def index_path(data_dir: Path) -> Path:
+    return data_dir / INDEX_DIR / INDEX_FILE
+
+
+def library_key(library: LibraryLike) -> str:
+    """A digest of the library's content as the file system shows it: every catalog
+    and abstract shard's (mtime, inode, size), the papers loaded, and :data:`FORMAT`.
+    Catalog shards use the signatures the library recorded when it read them, so an
+    index built from this library is never keyed to a newer catalog."""
+    store = library.store
+    loaded: dict[str, Any] = getattr(library, "_signatures", {}) or {}
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}:{len(library.entries)}".encode())
+    for rel in catalog_shards():
+        sig = loaded[rel] if rel in loaded else store.signature(rel)
+        h.update(f"|{rel}:{sig}".encode())
+    for rel in abstract_shards():
+        h.update(f"|{rel}:{store.signature(rel)}".encode())
+    return h.hexdigest()
+
+
+# -- tables <-> payload ------------------------------------------------------------------
+
+
+def snapshot(ix: QueryMatching, key: str) -> bytes:
+    """The index's tables as a payload. Entries are not stored: the library has them."""
+    abstracts = ix._abstracts
+    known = ix._abstract_crc
+    has = bytearray(len(abstracts))
+    crc = array("I", bytes(4 * len(abstracts)))
+    for d, text in enumerate(abstracts):
+        if text is None:
+            continue
+        if text is NOT_LOADED:
+            has[d], crc[d] = 2, known[d]
+        elif text:
+            has[d], crc[d] = 2, text_crc(text)
+        else:
+            has[d] = 1
+    post = {}
+    for fld, table in ix._post.items():
+        words, ends, flat = [], array("Q"), array("I")
+        for w, arr in table.items():
+            if arr:
+                words.append(w)
+                flat.extend(arr)
+                ends.append(len(flat))
+        post[fld] = (words, ends.tobytes(), flat.tobytes())
+    positions, order = ix._date_ranks()
+    payload = {
+        "key": key,
+        "ids": ix._ids,
+        "has": bytes(has),
+        "crc": crc.tobytes(),
+        "code": sorted(ix._code),
+        "code_links": sorted(ix._code_links),
+        "up": ix._up,
+        "authors": ix._authors,
+        "published": ix._published,
+        "seen": ix._seen,
+        "post": post,
+        "arxiv": {k: sorted(v) for k, v in ix._arxiv.items() if v},
+        "date_rank": (array("I", positions).tobytes(), array("I", order).tobytes()),
+    }
+    return marshal.dumps(payload)
+
+
+def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, Entry]) -> None:
+    """Fill ``ix``'s tables from a payload :func:`read` returned (validated there) and
+    the library's ``entries``; raises KeyError if the library lacks one of its papers."""
+    ids: list[str] = payload["ids"]
+    n = len(ids)
+    ix._ids = ids
+    ix._num = dict(zip(ids, range(n), strict=True))
+    ix._entries = list(map(entries.__getitem__, ids))
+    crc = array("I")
+    crc.frombytes(payload["crc"])
+    ix._abstract_crc = crc
+    # NOT_LOADED stands in for a text: true like one, never read as one (_abstract_text)
+    kinds = cast("list[str | None]", [None, "", NOT_LOADED])
+    ix._abstracts = list(map(kinds.__getitem__, payload["has"]))
+    ix._code = set(payload["code"])
+    ix._code_links = set(payload["code_links"])
+    ix._up, ix._authors = payload["up"], payload["authors"]
+    ix._published, ix._seen = payload["published"], payload["seen"]
+    for fld, (words, ends_b, flat_b) in payload["post"].items():
+        table = Postings()
+        view = memoryview(flat_b)
+        ends = array("Q")
+        ends.frombytes(ends_b)
+        start = 0
+        for w, end in zip(words, ends, strict=True):
+            arr = array("I")
+            arr.frombytes(view[start * 4 : end * 4])
+            table[w] = arr
+            start = end
+        table.fresh.extend(words)
+        ix._post[fld] = table
+        ix._vocab.take_fresh(table)
+    ix._arxiv = {k: set(v) for k, v in payload["arxiv"].items()}
+    pos_b, order_b = payload["date_rank"]
+    ix._date_rank = (array("I", pos_b).tolist(), array("I", order_b).tolist())
+
+
+class _Unusable(Exception):
+    """Why an index file cannot be used: ``stale``, ``newer`` or ``damaged``."""
+
+
+def _validate(payload: Any, key: str) -> None:
+    """Raise :class:`_Unusable` if a decoded payload cannot be used."""
+    if not isinstance(payload, dict):
+        raise _Unusable("damaged")
+    if payload.get("key") != key:
+        raise _Unusable("stale")
+    n = len(payload["ids"])
+    sized = ("up", "authors", "published", "seen", "has")
+    if any(len(payload[k]) != n for k in sized) or len(payload["crc"]) != 4 * n:
+        raise _Unusable("damaged")
+    if any(len(b) != 4 * n for b in payload["date_rank"]):
+        raise _Unusable("damaged")
+    for words, ends, flat in payload["post"].values():
+        if len(ends) != 8 * len(words) or len(flat) % 4:
+            raise _Unusable("damaged")
+        if words and array("Q", ends[-8:])[0] * 4 != len(flat):
+            raise _Unusable("damaged")
+
+
+# -- the file ------------------------------------------------------------------------------
+
+
+def read(path: Path, key: str) -> tuple[dict[str, Any] | None, str]:
+    """The payload of the index file if it is current: (payload, "") or (None, why):
+    ``missing``, ``stale``, ``newer`` (written by a newer readq) or ``damaged``."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, "missing"
+    except OSError:
+        return None, "damaged"
+    try:
+        payload = _decode(raw)
+        _validate(payload, key)
+    except _Unusable as why:
+        return None, str(why)
+    except (ValueError, EOFError, TypeError, KeyError, AttributeError, OverflowError):
+        return None, "damaged"
+    return payload, ""
+
+
+def _decode(raw: bytes) -> Any:
+    if len(raw) < _HEAD.size:
+        raise _Unusable("damaged")
+    magic, fmt, length, digest = _HEAD.unpack_from(raw)
+    if magic != MAGIC:
+        raise _Unusable("damaged")
+    if fmt != FORMAT:
+        raise _Unusable("newer" if fmt > FORMAT else "stale")
+    body = memoryview(raw)[_HEAD.size :]
+    if len(body) != length or zlib.crc32(body) != digest:
+        raise _Unusable("damaged")
+    return marshal.loads(body)
+
+
+def write(path: Path, body: bytes) -> None:
+    """Write the index file atomically (unique temp name, fsync, rename, fsync dir)."""
+    head = _HEAD.pack(MAGIC, FORMAT, len(body), zlib.crc32(body))
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _remove_stale_temps(path)
+    # Not fsutil.atomic_write_bytes: its ".readq-tmp" temps belong to the store, which
+    # sweeps them (under its lock, that this writer does not take) when it opens.
+    fd, name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=TEMP_SUFFIX, dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(head)
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        remove_quietly([tmp])
+        raise
+    fsync_dir(path.parent)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files a killed writer left behind (only old ones: another process may be
+    writing one right now)."""
+    now = time.time()
+    old = []
+    for tmp in path.parent.glob("." + path.name + ".*" + TEMP_SUFFIX):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > _STALE_TEMP_S:
+                old.append(tmp)
+    remove_quietly(old)
+
+
+def describe(why: str) -> str:
+    """The one-line report of an index that could not be used."""
+    return {
+        "damaged": "the search index on disk was damaged; rebuilt it",
+        "newer": "the search index on disk was written by a newer readq; rebuilt it",
+    }.get(why, "")
+
+
+__all__ = [
+    "FORMAT",
+    "NOT_LOADED",
+    "NotLoaded",
+    "describe",
+    "index_path",
+    "library_key",
+    "read",
+    "restore",
+    "snapshot",
+    "text_crc",
+    "write",
+]

@@ -1,0 +1,231 @@
+"""The search index on disk: current, stale, damaged, newer, killed mid-write, raced."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from readq.ids import paper_id
+from readq.library import Library
+from readq.models import Paper
+from readq.search import persist
+from readq.search.index import SearchIndex
+
+
+def paper(title: str, abstract: str, **kw: object) -> Paper:
+    return Paper(paper_id(title), title, abstract, **kw)  # type: ignore[arg-type]
+
+
+PAPERS = [
+    paper("Latent Diffusion for Images", "We denoise latents with a lagrangian sampler."),
+    paper("Speculative Decoding with Drafts", "Draft then verify tokens in parallel."),
+    paper(
+        "Mamba Revisited",
+        "Selective state spaces.",
+        arxiv_id="2312.00752",
+        author_names=("Albert Gu", "Tri Dao"),
+    ),
+]
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Library:
+    library = Library.open(tmp_path / "data")
+    library.import_papers(PAPERS)
+    return library
+
+
+def reopen(lib: Library) -> Library:
+    return Library.open(lib.store.root)
+
+
+def found(index: SearchIndex, q: str) -> list[str]:
+    by_id = {e.id: e.title for e in index._entries}
+    return [by_id[i] for i in index.search(q, states={}).ids]
+
+
+def path_of(lib: Library) -> Path:
+    return persist.index_path(Path(lib.store.root))
+
+
+def test_built_once_then_opened_from_disk(lib: Library) -> None:
+    first = SearchIndex.open_or_build(lib)
+    assert path_of(lib).is_file() and first.report == ""
+    loaded = SearchIndex.open_or_build(reopen(lib))
+    assert all(t is persist.NOT_LOADED for t in loaded._abstracts)  # no text read
+    for q in ("lagrangian", "difus", '"then verify"', "author:dao", "arxiv:2312.00752"):
+        assert found(loaded, q) == found(first, q), q
+    assert found(loaded, '"then verify"') == ["Speculative Decoding with Drafts"]
+    assert loaded.abstracts_indexed
+
+
+def test_stale_when_another_process_changed_the_library(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    other = reopen(lib)  # "another process"
+    other.import_papers([paper("Quokka Networks", "Marsupial inspired nets.")])
+    again = SearchIndex.open_or_build(reopen(lib))
+    assert found(again, "quokka") == ["Quokka Networks"]
+    assert again.report == ""  # stale is normal, not worth a message
+
+
+def test_incremental_update_then_save(lib: Library) -> None:
+    index = SearchIndex.open_or_build(lib)
+    new = paper("Quokka Networks", "Marsupial inspired nets.")
+    lib.import_papers([new])
+    index.add([lib.entries[new.id]], {new.id: new.abstract})
+    index.save_for(lib)
+    loaded = SearchIndex.open_or_build(reopen(lib), save=False)
+    assert found(loaded, "marsupial") == ["Quokka Networks"]
+
+
+def test_changed_abstract_of_a_loaded_index_is_reindexed(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    loaded = SearchIndex.open_or_build(reopen(lib))
+    pid = PAPERS[0].id
+    loaded.add_abstracts({pid: "Completely new words: wombat."}, complete=False)
+    assert found(loaded, "wombat") == ["Latent Diffusion for Images"]
+    assert found(loaded, "lagrangian") == []
+    same = PAPERS[1]
+    loaded.add_abstracts({same.id: same.abstract}, complete=False)  # unchanged: kept
+    assert found(loaded, "verify") == ["Speculative Decoding with Drafts"]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "empty"])
+def test_damaged_index_is_rebuilt_and_reported_once(lib: Library, damage: str) -> None:
+    SearchIndex.open_or_build(lib)
+    path = path_of(lib)
+    raw = bytearray(path.read_bytes())
+    if damage == "flip":
+        raw[len(raw) // 2] ^= 0xFF
+    elif damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    elif damage == "garbage":
+        raw = bytearray(os.urandom(len(raw)))
+    else:
+        raw = bytearray()
+    path.write_bytes(bytes(raw))
+    index = SearchIndex.open_or_build(reopen(lib))
+    assert "damaged" in index.report
+    assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
+    assert SearchIndex.open_or_build(reopen(lib)).report == ""  # once
+
+
+def test_index_from_a_newer_readq_is_not_trusted(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(persist, "FORMAT", persist.FORMAT + 1)
+    SearchIndex.open_or_build(lib)
+    monkeypatch.undo()
+    index = SearchIndex.open_or_build(reopen(lib))
+    assert "newer readq" in index.report
+    assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
+    assert SearchIndex.open_or_build(reopen(lib)).report == ""
+
+
+def test_marshal_only_no_pickle(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    raw = path_of(lib).read_bytes()
+    assert raw.startswith(persist.MAGIC)
+    assert b"\x80\x04\x95" not in raw[:64]  # not a pickle stream
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from readq.library import Library
+    from readq.search.index import SearchIndex
+    lib = Library.open(sys.argv[1])
+    index = SearchIndex.open_or_build(lib, save=False)
+    print("ready", flush=True)
+    for _ in range(int(sys.argv[2])):
+        index.save_for(lib)
+    print("done", flush=True)
+    """
+)
+
+
+def _writer(lib: Library, rounds: int) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"))
+    return subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(lib.store.root), str(rounds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_kill_9_during_an_index_update_leaves_a_usable_index(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    before = path_of(lib).read_bytes()
+    for delay in (0.0, 0.005, 0.02, 0.05):
+        proc = _writer(lib, 1000)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        payload, why = persist.read(path_of(lib), persist.library_key(reopen(lib)))
+        assert why == "" and payload is not None, why
+    index = SearchIndex.open_or_build(reopen(lib))
+    assert index.report == ""
+    assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
+    assert len(before) == len(path_of(lib).read_bytes())
+
+
+def test_two_processes_updating_at_once(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    procs = [_writer(lib, 30) for _ in range(2)]
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and "done" in out
+    payload, why = persist.read(path_of(lib), persist.library_key(reopen(lib)))
+    assert why == "" and payload is not None
+    leftovers = [p for p in path_of(lib).parent.iterdir() if p.name != persist.INDEX_FILE]
+    assert leftovers == []
+
+
+def test_import_updates_the_index_on_disk_in_place(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    key = SearchIndex.disk_key(lib)
+    renamed = paper("Latent Wombat Diffusion", PAPERS[0].abstract)
+    changed = Paper(PAPERS[1].id, PAPERS[1].title, PAPERS[1].abstract, organization="Quokka Labs")
+    new = paper("Quokka Networks", "Marsupial inspired nets.", author_names=("Ada Lovelace",))
+    report = lib.import_papers([changed, new, renamed])
+    assert SearchIndex.update_on_disk(lib, key, report.new_ids + report.changed_ids)
+    index = SearchIndex.open_current(reopen(lib))
+    assert index is not None  # current: no rebuild needed
+    fresh = SearchIndex()
+    fresh.add(lib.entries.values(), lib.abstracts())
+    for q in ("marsupial", "org:quokka", "quokka", "wombat", "verify", "lagrangian"):
+        assert found(index, q) == found(fresh, q), q
+    assert found(index, "org:quokka") == ["Speculative Decoding with Drafts"]
+    assert found(index, "wombat") == ["Latent Wombat Diffusion"]
+
+
+def test_update_on_disk_does_nothing_when_the_index_was_stale(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    key = "not-the-key"
+    report = lib.import_papers([paper("Quokka Networks", "Marsupial inspired nets.")])
+    assert not SearchIndex.update_on_disk(lib, key, report.new_ids)
+    assert SearchIndex.open_current(reopen(lib)) is None  # stale: the next search rebuilds
+
+
+def test_a_well_formed_file_with_the_wrong_shapes_is_damaged(lib: Library) -> None:
+    import marshal
+
+    SearchIndex.open_or_build(lib)
+    key = SearchIndex.disk_key(lib)
+    payload, _ = persist.read(path_of(lib), key)
+    assert payload is not None
+    payload["post"]["title"] = (["a"], b"\x01" * 8, b"")  # ends past the postings
+    persist.write(path_of(lib), marshal.dumps(payload))
+    index = SearchIndex.open_or_build(reopen(lib))
+    assert "damaged" in index.report
+    assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
