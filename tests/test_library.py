@@ -316,22 +316,6 @@ def test_two_processes_writing_at_once_lose_nothing(data_dir: Path) -> None:
     assert not fresh.state(a).starred and not fresh.state(b).starred
 
 
-def test_a_symlinked_data_file_stays_a_symlink(data_dir: Path, tmp_path: Path) -> None:
-    lib = Library.open()
-    lib.import_papers([paper("Alpha")])
-    a = paper_id("Alpha")
-    lib.set_field([a], "starred", True)
-    shard = data_dir / layout.shard_name(layout.STATE, a)
-    elsewhere = tmp_path / "synced" / shard.name
-    elsewhere.parent.mkdir()
-    shard.rename(elsewhere)
-    shard.symlink_to(elsewhere)
-    lib.set_note(a, "through the link")
-    assert shard.is_symlink()
-    assert "through the link" in elsewhere.read_text()
-    assert Library.open().state(a).note == "through the link"
-
-
 def test_a_journaled_change_that_fails_half_way_still_shows_in_memory(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

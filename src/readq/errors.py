@@ -17,6 +17,17 @@ EX_NOPERM = 77  # permission denied
 EX_NOTFOUND = 1  # a query or id matched nothing
 
 
+def shown(path: object) -> str:
+    """A path for a message: bytes that are not UTF-8 shown as ``\\xff``, not as a lone
+    surrogate that no terminal can print."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
 class ReadqError(Exception):
     """Base class: ``str(err)`` is the whole user-facing message."""
 
@@ -58,9 +69,9 @@ class CorruptFileError(StoreError):
         self.path = path
         self.reason = reason
         self.kept_as = kept_as
-        where = f" (damaged copy kept as {kept_as})" if kept_as else ""
+        where = f" (damaged copy kept as {shown(kept_as)})" if kept_as else ""
         super().__init__(
-            f"cannot read {path}: {reason}{where}; nothing was changed. "
+            f"cannot read {shown(path)}: {reason}{where}; nothing was changed. "
             "Run 'readq doctor' to check the files and 'readq restore --list' to see backups"
         )
 
@@ -84,11 +95,35 @@ class StoreWriteError(StoreError):
         self.durable = durable
 
 
+class ReadOnlyWriteError(StoreWriteError):
+    """A write refused by the file system's permissions (read-only data dir or disk)."""
+
+    exit_code = EX_NOPERM
+
+
+class BackupWriteError(StoreWriteError):
+    """The backup that must come before an import, a bulk change or a restore could not
+    be written, so the change was refused."""
+
+
 class LockTimeoutError(StoreError):
     exit_code = EX_TEMPFAIL
 
 
 class ReadOnlyError(StoreError):
+    exit_code = EX_NOPERM
+
+
+class UnsafeDataDirError(StoreError):
+    """The data dir (or a file in it) is not safe to trust: another user's, writable by
+    others, or a symbolic link. Nothing is read or written."""
+
+    exit_code = EX_NOPERM
+
+
+class DataPermissionError(StoreError):
+    """A data file exists but this user may not read it (not damage: nothing to restore)."""
+
     exit_code = EX_NOPERM
 
 

@@ -97,3 +97,4 @@ def test_doctor_reports_damage_and_exits_nonzero(
     out = capsys.readouterr().out
     assert "PROBLEM" in out and shard.name in out
     assert shard.read_bytes() == b"garbage"
+    assert not list(data_dir.rglob("*.corrupt-*"))  # doctor never writes

@@ -27,10 +27,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 0
     source = Path(args.file) if args.file else None
     chosen = backup.restore(store, source)
-    out(
-        f"Restored read/starred/note state from {chosen.path.name} "
-        f"({chosen.papers} papers); the previous state was backed up first."
-    )
+    if chosen.papers:
+        out(
+            f"Restored the read/starred/note state of {plural(chosen.papers, 'paper')} "
+            f"from {chosen.path.name}; the previous state was kept in a backup first."
+        )
+    else:
+        out(
+            f"Restored {chosen.path.name}: it holds no read/starred/note state, so no "
+            "paper is read, starred or annotated now; the previous state was kept in a "
+            "backup first."
+        )
     return 0
 
 
@@ -41,10 +48,16 @@ def add_restore(add: AddCommand) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from readq.storage import backup
+    from readq.storage.doctor import doctor
     from readq.storage.store import Store
 
-    findings = backup.doctor(Store(paths.data_dir(args.data_dir)))
+    store = Store(paths.data_dir(args.data_dir))
+    if args.repair:
+        from readq.storage.repair import repair
+
+        for line in repair(store):
+            out("repair " + line)
+    findings = doctor(store)
     for f in findings:
         out(("ok    " if f.ok else "PROBLEM ") + f.text)
     bad = [f for f in findings if not f.ok]
@@ -58,7 +71,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def add_doctor(add: AddCommand) -> None:
-    add("doctor", cmd_doctor, "check the library files and report problems (changes nothing)")
+    sp = add("doctor", cmd_doctor, "check the library files and report problems (changes nothing)")
+    sp.add_argument(
+        "--repair",
+        action="store_true",
+        help="set damaged catalog/abstracts files aside and rebuild them (state needs a backup)",
+    )
 
 
 def cmd_path(args: argparse.Namespace) -> int:

@@ -67,18 +67,40 @@ def remove_quietly(paths: Iterable[Path]) -> None:
             os.unlink(p)
 
 
+def stray_temps(root: Path) -> list[Path]:
+    """Temp files a crash left in the data dir (regular files only, no links followed)."""
+    found: list[Path] = []
+    for d in (root, *(root / sub for sub in ("catalog", "abstracts", "state", "backups"))):
+        try:
+            entries = list(os.scandir(d))
+        except OSError:
+            continue
+        found += [
+            Path(e.path)
+            for e in entries
+            if e.name.endswith(TMP_SUFFIX) and e.is_file(follow_symlinks=False)
+        ]
+    return found
+
+
 def keep_aside(path: Path, stamp: str) -> Path | None:
     """Copy a damaged file's exact bytes to ``<name>.corrupt-<stamp>``; the file itself
-    stays untouched. An identical copy already kept is reused. None if it cannot copy."""
+    stays untouched. An identical copy already kept is reused. None if it cannot copy
+    (a link, not a regular file, unreadable, too large)."""
+    from readq.errors import ReadqError
+    from readq.storage.safety import read_regular
+
     try:
-        raw = path.read_bytes()
-    except OSError:
+        raw = read_regular(path)
+    except (OSError, ReadqError):
+        return None
+    if raw is None:
         return None
     for old in path.parent.glob(path.name + ".corrupt-*"):
         try:
-            if old.read_bytes() == raw:
+            if read_regular(old) == raw:
                 return old
-        except OSError:
+        except (OSError, ReadqError):
             continue
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
     try:

@@ -22,6 +22,7 @@ opaque keys.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -36,6 +37,51 @@ STATE = "state"
 UPVOTES = "upvotes"
 TABLES = {CATALOG: "papers", ABSTRACTS: "abstracts", STATE: "state", UPVOTES: "upvotes"}
 HEX = "0123456789abcdef"
+# Every field a document may hold: anything else is damage (a damaged field name would
+# otherwise silently drop that field; a newer readq's fields come with a newer
+# schema_version, refused before this). Schema changes add their fields here.
+STATE_DOC_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "read",
+        "starred",
+        "note",
+        "read_at",
+        "starred_at",
+        "note_at",
+        "updated_at",
+        "removed",
+        "removed_at",
+    }
+)
+CATALOG_DOC_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "authors",
+        "organization",
+        "published",
+        "upvotes",
+        "links",
+        "first_seen",
+        "last_seen",
+        # from the Hugging Face API (models.Entry)
+        "arxiv_id",
+        "author_names",
+        "github",
+        "project_page",
+        "comments",
+    }
+)
+ABSTRACT_DOC_FIELDS = frozenset({"id", "abstract"})
+UPVOTES_DOC_FIELDS = frozenset({"id", "u"})
+# meta.json, history.json and the like at the top, shards in their directories; never
+# the journal itself, never anything with a path of its own
+_DATA_FILE = re.compile(
+    r"(?!journal\.json$)[a-z][a-z0-9_-]*\.json"
+    r"|(catalog|abstracts|upvotes)/[0-9a-f]\.json|state/[0-9a-f]{2}\.json"
+)
 
 
 def shard_name(kind: str, pid: str) -> str:
@@ -105,6 +151,18 @@ def abstracts_of_catalog(relpath: str) -> str:
 def catalog_digit(relpath: str) -> str:
     """The first hex digit of every id in the catalog shard ``relpath``."""
     return relpath.split("/")[1][0]
+
+
+def is_data_file(relpath: str) -> bool:
+    """``relpath`` names one of the library's own data files (a top-level ``*.json``
+    such as meta or history, or a shard)."""
+    return _DATA_FILE.fullmatch(relpath) is not None
+
+
+def shard_prefix(relpath: str) -> str | None:
+    """The id prefix every paper in the shard ``relpath`` has; None for other files."""
+    kind, _, name = relpath.partition("/")
+    return name.partition(".")[0] if kind in TABLES and name else None
 
 
 def group_by_shard(items: Iterable[_T], shard: Callable[[_T], str]) -> dict[str, list[_T]]:

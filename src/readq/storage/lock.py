@@ -12,12 +12,14 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from readq.errors import LockTimeoutError, ReadOnlyError
+from readq.errors import LockTimeoutError, ReadOnlyError, UnsafeDataDirError
+from readq.storage.safety import open_nofollow
 
 LOCK_NAME = "readq.lock"
 DEFAULT_TIMEOUT = 10.0
@@ -40,11 +42,23 @@ def library_lock(directory: Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[
     with _thread_lock:
         path = directory / LOCK_NAME
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            # never through a symlink: a planted link must not truncate its target
+            fd = open_nofollow(path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o600)
         except OSError as exc:
             if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
                 raise ReadOnlyError(f"cannot write in {directory}: {exc.strerror}") from exc
+            if exc.errno == errno.EISDIR:
+                raise UnsafeDataDirError(
+                    f"{path} is a directory, but readq needs it to be its lock file; "
+                    f"fix: rmdir {path}"
+                ) from None
             raise
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise UnsafeDataDirError(
+                f"{path} is not a regular file, but readq needs it to be its lock file; "
+                f"fix: remove it (rm {path})"
+            )
         try:
             deadline = time.monotonic() + timeout
             while True:

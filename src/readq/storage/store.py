@@ -21,12 +21,40 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from readq import __version__
-from readq.clock import iso, utc_now
-from readq.errors import CorruptFileError, FutureSchemaError
-from readq.storage import journal
-from readq.storage.codec import read_json_file
-from readq.storage.layout import CATALOG, META_FILE, SCHEMA_VERSION, STATE, doc_id, table_name
+from readq.clock import file_stamp, iso, utc_now
+from readq.errors import (
+    CorruptFileError,
+    FutureSchemaError,
+    LockTimeoutError,
+    ReadOnlyError,
+    StoreWriteError,
+)
+from readq.storage import fsutil, journal, safety
+from readq.storage.codec import check_fields, check_ids, read_json_file
+from readq.storage.layout import (
+    ABSTRACT_DOC_FIELDS,
+    ABSTRACTS,
+    CATALOG,
+    CATALOG_DOC_FIELDS,
+    META_FILE,
+    SCHEMA_VERSION,
+    STATE,
+    STATE_DOC_FIELDS,
+    TABLES,
+    UPVOTES,
+    UPVOTES_DOC_FIELDS,
+    doc_id,
+    shard_prefix,
+    table_name,
+)
 from readq.storage.lock import DEFAULT_TIMEOUT, library_lock
+
+DOC_FIELDS = {
+    TABLES[CATALOG]: CATALOG_DOC_FIELDS,
+    TABLES[ABSTRACTS]: ABSTRACT_DOC_FIELDS,
+    TABLES[STATE]: STATE_DOC_FIELDS,
+    TABLES[UPVOTES]: UPVOTES_DOC_FIELDS,
+}
 
 
 @dataclass
@@ -49,7 +77,7 @@ class Transaction:
 
     def read(self, path: Path) -> dict[str, Any] | None:
         if path not in self._cache:
-            self._cache[path] = read_json_file(path)
+            self._cache[path] = self.store.read_file(path)
         return self._cache[path]
 
     def stage(self, path: Path, data: dict[str, Any]) -> None:
@@ -143,6 +171,9 @@ class Store:
     def __init__(self, root: Path, *, lock_timeout: float = DEFAULT_TIMEOUT) -> None:
         self.root = root
         self.lock_timeout = lock_timeout
+        # a commit another readq is finishing: data file → its committed new contents
+        self._pending: dict[str, Path] = {}
+        self.keep_damage_aside = True  # off for ``readq doctor``, which never writes
 
     def path(self, relpath: str) -> Path:
         """The file of the shard (or other data file) ``relpath``."""
@@ -151,11 +182,45 @@ class Store:
     # -- reading (no lock needed: files are only ever replaced atomically) -------------
 
     def exists(self) -> bool:
-        return (self.root / META_FILE).exists()
+        return os.path.lexists(self.root / META_FILE)
+
+    def read_file(self, path: Path, source: Path | None = None) -> dict[str, Any] | None:
+        """A data file, fully checked (shape, tables, ids, fields); None if absent.
+
+        Damage raises CorruptFileError after the damaged bytes were kept aside.
+        ``source`` reads the contents from elsewhere (a pending commit's temp).
+        """
+        rel = path.relative_to(self.root).as_posix()
+        table = TABLES.get(rel.split("/", 1)[0]) if "/" in rel else None
+        tables = frozenset({table}) if table else frozenset({"meta"}) if rel == META_FILE else None
+        try:
+            # the big shards: duplicate keys are found by counting every key (flat
+            # documents) or, for the upvote histories (a dict per paper), the ids
+            fast = (table != TABLES[UPVOTES] and "keys") if table else False
+            data = read_json_file(source or path, tables=tables, fast=fast)
+            prefix = shard_prefix(rel)
+            if data is not None and table and prefix is not None:
+                docs = data.get(table, {})
+                check_ids(path, docs, prefix)
+                check_fields(path, docs, DOC_FIELDS[table])
+        except CorruptFileError as exc:
+            if not self.keep_damage_aside:
+                raise
+            kept = fsutil.keep_aside(Path(str(exc.path)), file_stamp(utc_now()))
+            if kept is None:
+                raise
+            raise CorruptFileError(exc.path, exc.reason, kept_as=kept) from None
+        return data
 
     def read_docs(self, relpath: str) -> dict[str, dict[str, Any]]:
-        """The documents of one shard, keyed by TinyDB doc id; {} if the shard is absent."""
-        data = read_json_file(self.root / relpath)
+        """The documents of one shard, keyed by TinyDB doc id; {} if the shard is absent.
+
+        While another readq finishes a commit, the committed new contents are read.
+        """
+        source = self._pending.get(relpath)
+        if source is not None and not os.path.lexists(source):
+            source = None  # renamed meanwhile: the file itself is the new one
+        data = self.read_file(self.root / relpath, source)
         if data is None:
             return {}
         return data.get(table_name(relpath), {})  # type: ignore[no-any-return]
@@ -170,8 +235,9 @@ class Store:
 
     def check_meta(self) -> dict[str, Any] | None:
         """Validate meta.json; None for a library that does not exist yet."""
+        safety.check_data_dir(self.root)
         path = self.root / META_FILE
-        data = read_json_file(path)
+        data = self.read_file(path)
         if data is None:
             if any(
                 (self.root / kind).is_dir() and any((self.root / kind).iterdir())
@@ -198,6 +264,7 @@ class Store:
 
     def prepare(self) -> None:
         """Create the data dir (0700) and meta.json, and finish any interrupted commit."""
+        safety.check_data_dir(self.root)
         created = not self.root.exists()
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         if created:
@@ -218,8 +285,18 @@ class Store:
         return journal.needs_recovery(self.root)
 
     def recover(self) -> None:
-        with library_lock(self.root, self.lock_timeout):
-            journal.recover(self.root, sweep=True)
+        """Finish an interrupted commit, if the lock is free right now.
+
+        A reader never waits for a writer: when another readq holds the lock (it may be
+        stopped half-way through a commit) or the data dir is read-only, the reader
+        reads the last committed state instead (the journal's new files).
+        """
+        try:
+            with library_lock(self.root, 0):
+                journal.recover(self.root, sweep=True)
+            self._pending = {}
+        except (LockTimeoutError, ReadOnlyError, StoreWriteError, OSError):
+            self._pending = journal.pending(self.root)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
