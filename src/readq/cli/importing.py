@@ -95,7 +95,7 @@ def _parse_stdin(
         raise InputError(f"{label} is empty; paste a copied papers page")
     if is_api_json(data, "-"):
         papers, notes = parse_api_json(data, label)
-        ev.api = True
+        ev.api = bool(papers) or not notes  # an empty day, not a list of junk
         return papers, notes, label
     try:
         result = listing.parse_bytes(data, today=today, encoding=encoding, evidence=ev)
@@ -116,7 +116,7 @@ def _parse_path(
         data = path.read_bytes()
         if is_api_json(data, name):
             papers, notes = parse_api_json(data, name)
-            ev.api = True
+            ev.api = bool(papers) or not notes  # an empty day, not a list of junk
             return papers, notes, name
     try:
         result = listing.parse_file(path, today=today, encoding=encoding, evidence=ev)
