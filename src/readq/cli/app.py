@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from readq.cli import (
 )
 from readq.cli.common import AddCommand, Handler, out
 from readq.crashlog import write_crash_log
-from readq.errors import EX_NOTFOUND, EX_SOFTWARE, ReadqError, UsageError
+from readq.errors import EX_IOERR, EX_NOTFOUND, EX_SOFTWARE, ReadqError, UsageError
 
 # In the order ``readq --help`` lists them.
 COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
@@ -95,23 +96,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         func: Handler = getattr(args, "func", None) or interactive.cmd_tui
-        return int(func(args) or 0)
-    except ReadqError as exc:
-        out(f"readq: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        out("readq: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
+        code = int(func(args) or 0)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return code
     except SystemExit as exc:  # argparse --help / --version
         return exc.code if isinstance(exc.code, int) else 0
-    except Exception as exc:  # a bug: keep the user's terminal clean, keep the details
+    except (Exception, KeyboardInterrupt) as exc:
+        return _failed(exc, args)
+
+
+_OUTPUT_FULL = (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
+
+
+def _failed(exc: BaseException, args: argparse.Namespace | None) -> int:
+    """One line on stderr and the exit code for what stopped a command."""
+    if isinstance(exc, ReadqError):
+        message, code = str(exc), exc.exit_code
+    elif isinstance(exc, KeyboardInterrupt):
+        message, code = "interrupted", 130
+    elif isinstance(exc, BrokenPipeError):  # the reader left: nothing to say to anyone
+        _silence_stdout()
+        return 0
+    elif isinstance(exc, OSError) and exc.errno in _OUTPUT_FULL:
+        _silence_stdout()  # the exit flush would fail again
+        message, code = f"writing failed: {exc.strerror}", EX_IOERR
+    else:  # a bug: keep the user's terminal clean, keep the details
         log = write_crash_log(exc, getattr(args, "data_dir", None))
         where = f"; details in {log}" if log else ""
-        out(f"readq: internal error ({type(exc).__name__}){where}", file=sys.stderr)
-        return EX_SOFTWARE
+        message, code = f"internal error ({type(exc).__name__}){where}", EX_SOFTWARE
+    out(f"readq: {message}", file=sys.stderr)
+    return code
 
 
 __all__ = ["EX_NOTFOUND", "build_parser", "main"]

@@ -22,8 +22,33 @@ class AddCommand(Protocol):
     def __call__(self, name: str, func: Handler, help: str) -> argparse.ArgumentParser: ...
 
 
+# What the glyphs become on a terminal or pipe that cannot show them (LANG=C, ASCII).
+ASCII_GLYPHS = str.maketrans(
+    {
+        "▲": "^",
+        "•": "*",
+        "✦": "+",
+        "★": "*",
+        "✎": "n",
+        "…": "...",
+        "·": "-",
+        "—": "-",
+        "–": "-",
+        "│": "|",
+        "↓": "v",
+        "↑": "^",
+    }
+)
+
+
 def out(text: str = "", *, file: TextIO | None = None) -> None:
-    print(text, file=file or sys.stdout)
+    stream = file or sys.stdout
+    try:
+        print(text, file=stream)
+    except UnicodeEncodeError:  # not UTF-8: ASCII glyphs, then "?" for what is left
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        safe = text.translate(ASCII_GLYPHS).encode(encoding, "replace").decode(encoding)
+        print(safe, file=stream)
 
 
 def warn(text: str) -> None:

@@ -35,6 +35,8 @@ def sample_listing() -> bytes:
 
 def check_input_path(name: str) -> Path:
     """Refuse directories, devices and FIFOs (they would hang or make no sense)."""
+    if not name.strip():
+        raise UsageError("an empty file name; give a listing file, or '-' for standard input")
     path = Path(name)
     try:
         st = path.stat()

@@ -84,10 +84,7 @@ def _decoded_chunks(
                 codec, skip = bom_codec, len(bom)
                 break
     else:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}") from None
+        codec = _text_codec(encoding, head)
     # UTF-16/32 text is full of NUL bytes by design; only sniff byte-oriented encodings.
     if not codec.startswith(("utf-16", "utf-32")) and _looks_binary(
         head[skip : skip + _SNIFF_BYTES]
@@ -103,6 +100,8 @@ def _decoded_chunks(
             return decoder.decode(data, final)
         except UnicodeDecodeError as err:
             raise _decode_error(err, offset - pending + err.start, codec, where) from None
+        except UnicodeError as err:  # a codec's own complaint, e.g. a missing BOM
+            raise InputError(f"{name}: cannot decode as {codec}: {err}") from None
 
     # The head goes through in chunk_size pieces too, so every chunk is decoded alike.
     for start in range(skip, len(head), chunk_size):
@@ -113,6 +112,32 @@ def _decoded_chunks(
         yield decode(data, False)
         offset += len(data)
     yield decode(b"", True)
+
+
+# Codecs that turn bytes into text but are not how text files are written.
+_NOT_FOR_FILES = frozenset({"punycode", "idna", "raw-unicode-escape", "unicode-escape"})
+
+
+def _text_codec(encoding: str, head: bytes) -> str:
+    """The codec ``--encoding`` names, refused when it is not a text encoding (rot13,
+    base64, zlib, hex, uu, punycode ...) or would have to guess the byte order."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+    name = info.name
+    if not getattr(info, "_is_text_encoding", True) or name in _NOT_FOR_FILES:
+        raise InputError(
+            f"{encoding!r} is not a text encoding; give one like utf-8, latin-1 or utf-16"
+        )
+    if name in ("utf-16", "utf-32") and not head.startswith(
+        (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        raise InputError(
+            f"{encoding} text needs a byte-order mark and this has none; "
+            f"give --encoding {name}-le or {name}-be"
+        )
+    return name
 
 
 def split_lines(chunks: Iterable[str]) -> Iterator[str]:
