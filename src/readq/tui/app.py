@@ -24,7 +24,6 @@ from readq.library import Library
 from readq.search.index import SearchIndex
 from readq.tui.commands import ReadqCommands
 from readq.tui.keymap import bindings, keymap_ids
-from readq.tui.queue import History
 from readq.tui.screens.help import HelpScreen
 from readq.tui.screens.main import MainScreen
 from readq.tui.screens.note_editor import NoteEditor
@@ -98,10 +97,6 @@ class ReadqApp(App[int]):
     @property
     def index(self) -> SearchIndex:
         return self.session.index
-
-    @property
-    def history(self) -> History:
-        return self.session.history
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self.session)

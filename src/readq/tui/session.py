@@ -1,5 +1,6 @@
 """What the reading queue's screens work with: the library, the store thread that writes
-to it, the search index and the undo history.
+to it (and records every change in the undo history ``readq undo`` shares), the search
+index.
 
 The app creates one :class:`Session` and hands it to the main screen; screens and
 widgets get everything from it and never import the app. Nothing here imports Textual.
@@ -13,16 +14,17 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from readq import history
+from readq.clock import iso
 from readq.config import Settings, save_setting
 from readq.errors import ReadqError
-from readq.library import Change, Library
-from readq.models import DEFAULT_STATE, Entry
+from readq.library import Change, ImportReport, Library
+from readq.models import DEFAULT_STATE, Entry, Paper
 from readq.search.index import SearchIndex
-from readq.tui.queue import History, new_count
+from readq.tui.queue import new_count
 from readq.views import SORTS
 
 T = TypeVar("T")
@@ -77,12 +79,14 @@ class Session:
     """Papers first seen after this (the previous session's start) are new."""
     store: Store = field(init=False)
     index: SearchIndex = field(init=False, default_factory=SearchIndex)
-    history: History = field(init=False, default_factory=History)
+    undo_label: str = field(init=False, default="")
+    """What ``u`` would undo (from the shared history, see :meth:`refresh_undo_label`)."""
     _unsaved: dict[tuple[str, str], Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.store = Store(self.library)
         self.index.new_since = self.new_since
+        self.refresh_undo_label()
         self._new: tuple[int, int] = (-1, 0)
 
     def is_new(self, pid: str) -> bool:
@@ -115,11 +119,62 @@ class Session:
         for pid, fields in changes.items():
             for name, value in fields.items():
                 self._unsaved[(pid, name)] = value
+        return self.store.submit(self._update, changes, label, expected)
+
+    def _update(self, changes: Changes, label: str, expected: Mapping[str, str] | None) -> Change:
+        """On the store thread: the change, recorded in the history ``readq undo`` shares.
+        A note's compare-and-set (``expected``) goes through ``Library.update``, then into
+        the history as it was saved (merged with a version from elsewhere, if any)."""
+        lib = self.library
         if expected:
-            return self.store.submit(
-                partial(self.library.update, expected=expected), changes, label
-            )
-        return self.store.submit(self.library.update, changes, label)
+            change = lib.update(changes, label, expected=expected)
+            history.record(lib.store, history.Step.of_change(change, iso(lib.clock())))
+        else:
+            change = history.update(lib, changes, label)
+        if change:
+            self.undo_label = label
+        return change
+
+    def submit_import(
+        self, papers: list[Paper], label: str
+    ) -> concurrent.futures.Future[ImportReport]:
+        """Import on the store thread, recorded in the history (``u`` undoes it)."""
+
+        def run() -> ImportReport:
+            report = history.import_papers(self.library, papers, label)
+            self._peek()
+            return report
+
+        return self.store.submit(run)
+
+    def submit_undo(self, redo: bool = False) -> concurrent.futures.Future[history.Step]:
+        """Undo (or redo) the newest step of the shared history, on the store thread."""
+
+        def run() -> history.Step:
+            try:
+                return (history.redo if redo else history.undo)(self.library)
+            finally:
+                self._peek()
+
+        return self.store.submit(run)
+
+    def refresh_undo_label(self) -> None:
+        """Read what ``u`` would undo (another readq may have changed the history)."""
+        self.store.submit(self._peek)
+
+    def poll(self) -> tuple[set[str], set[str]]:
+        """``Library.poll`` (on the store thread); when another process changed
+        something, what ``u`` would undo is read again too."""
+        found = self.library.poll()
+        if found[0] or found[1]:
+            self._peek()
+        return found
+
+    def _peek(self) -> None:
+        try:
+            self.undo_label = history.peek(self.library.store)[0]
+        except (ReadqError, OSError):
+            self.undo_label = ""
 
     def settled(self, changes: Changes) -> None:
         """``changes`` were saved (or failed): the library answers for them again."""
@@ -127,10 +182,6 @@ class Session:
             for name, value in fields.items():
                 if self._unsaved.get((pid, name)) == value:
                     del self._unsaved[(pid, name)]
-
-    @property
-    def undo_label(self) -> str:
-        return self.history.undo[-1].label if self.history.undo else ""
 
     def save_setting(self, key: str, value: object, failed: Callable[[str], None]) -> None:
         """Remember a setting (on the store thread); ``failed`` gets the reason, from

@@ -3,6 +3,7 @@ today's papers, export (open and copy: :mod:`~readq.tui.screens.outside`)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -176,7 +177,7 @@ class PaperActions(OutsideActions):
         self.app.push_screen(AddPapersScreen(self.session.library.entries), added)
 
     async def _import(self, papers: list[Paper]) -> None:
-        report = await self.import_papers(papers)
+        report = await self.import_papers(papers, "import (pasted)")
         if report is None:
             return
         known = report.known + report.updated
@@ -187,12 +188,11 @@ class PaperActions(OutsideActions):
             timeout=4,
         )
 
-    async def import_papers(self, papers: list[Paper]) -> ImportReport | None:
-        """Import on the store thread (undo-free: the catalog has no undo), then show
-        and index the new papers; None (and said why) when it failed."""
-        lib = self.session.library
+    async def import_papers(self, papers: list[Paper], label: str) -> ImportReport | None:
+        """Import on the store thread, as one step of the shared history (``u`` undoes
+        it), then show and index the new papers; None (and said why) when it failed."""
         try:
-            report: ImportReport = await self.session.store.call(lib.import_papers, papers)
+            report = await asyncio.wrap_future(self.session.submit_import(papers, label))
         except (ReadqError, OSError) as err:
             self.save_failed(err)
             return None
@@ -237,7 +237,7 @@ class PaperActions(OutsideActions):
         self.run_worker(self._add_fetched(day, papers), group="save", exit_on_error=False)
 
     async def _add_fetched(self, day: dt.date, papers: list[Paper]) -> None:
-        report = await self.import_papers(papers)
+        report = await self.import_papers(papers, "fetch (today)")
         self.query_one(StatusLine).activity = ""
         if report is None:
             return
