@@ -62,7 +62,7 @@ async def test_sigterm_saves_note_being_edited(make_app, open_library):
 
 
 def test_crash_log_is_private(monkeypatch, tmp_path):
-    monkeypatch.setattr("readq.paths.log_dir", lambda: tmp_path / "logs")
+    monkeypatch.setattr("readq.paths.log_dir", lambda *_: tmp_path / "logs")
     try:
         raise RuntimeError("boom")
     except RuntimeError as err:

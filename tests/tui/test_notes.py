@@ -129,7 +129,7 @@ async def test_a_crash_keeps_the_draft_and_draws_no_traceback(
 ):
     import pytest
 
-    monkeypatch.setattr("readq.paths.log_dir", lambda: tmp_path / "logs")
+    monkeypatch.setattr("readq.paths.log_dir", lambda *_: tmp_path / "logs")
     app = make_app(numbered_papers(2))
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +24,7 @@ from readq.config import Settings, save_setting
 from readq.errors import ReadqError
 from readq.library import Change, ImportReport, Library
 from readq.models import DEFAULT_STATE, Entry, Paper
+from readq.search import persist
 from readq.search.index import SearchIndex
 from readq.tui.queue import new_count
 from readq.views import SORTS
@@ -82,6 +84,12 @@ class Session:
     undo_label: str = field(init=False, default="")
     """What ``u`` would undo (from the shared history, see :meth:`refresh_undo_label`)."""
     _unsaved: dict[tuple[str, str], Any] = field(init=False, default_factory=dict)
+    index_report: str = field(init=False, default="")
+    """Why the index on disk was rebuilt (damaged, newer), to say once; else ""."""
+    _index_ready: bool = field(init=False, default=False)
+    _index_ok: bool = field(init=False, default=True)
+    _save_key: str = field(init=False, default="")
+    _saved_key: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
         self.store = Store(self.library)
@@ -142,6 +150,7 @@ class Session:
 
         def run() -> ImportReport:
             report = history.import_papers(self.library, papers, label)
+            self._reindex(report.new_ids + report.changed_ids)
             self._peek()
             return report
 
@@ -152,9 +161,12 @@ class Session:
 
         def run() -> history.Step:
             try:
-                return (history.redo if redo else history.undo)(self.library)
+                step = (history.redo if redo else history.undo)(self.library)
             finally:
                 self._peek()
+            if step.catalog:
+                self._reindex(step.ids)
+            return step
 
         return self.store.submit(run)
 
@@ -166,6 +178,8 @@ class Session:
         """``Library.poll`` (on the store thread); when another process changed
         something, what ``u`` would undo is read again too."""
         found = self.library.poll()
+        if found[1]:
+            self._reindex(found[1])
         if found[0] or found[1]:
             self._peek()
         return found
@@ -206,6 +220,71 @@ class Session:
     # -- papers --------------------------------------------------------------------------
 
     # -- search index --------------------------------------------------------------------
+    #
+    # The index on disk (readq.search.persist) is keyed to the library's files. Every
+    # catalog change of this process (imports, undo and redo of one, what a poll finds)
+    # is indexed on the store thread right after it, and the key taken there: so
+    # ``_save_key`` always names a library state the index holds (see save_index).
+
+    def start_index(self, cancelled: Callable[[], bool], titles_done: Callable[[], None]) -> bool:
+        """At start, on a worker thread: the index saved on disk when it is current
+        (titles and abstracts searchable at once), else a build (titles first, then
+        abstracts), saved for the next start. True when it ran to the end."""
+        lib = self.library
+        try:
+            key = self.store.submit(SearchIndex.disk_key, lib).result()
+        except RuntimeError:  # the store is shut down: leaving
+            return False
+        found = SearchIndex.open_current(lib)
+        if found is not None and self.store.submit(self._adopt, found, key).result():
+            titles_done()
+            if not found.abstracts_indexed:
+                found.add_abstracts(lib.abstracts(), cancelled=cancelled)
+            found.prepare()
+            gc.freeze()
+            self._index_ready = True
+            return not cancelled()
+        self.index_report = _why_rebuilt(lib, key)
+        done = self.build_index(cancelled, titles_done)
+        if done and len(self.index) and not self._save_key:  # nothing imported meanwhile
+            with contextlib.suppress(OSError):
+                self.index.save(persist.index_path(Path(lib.store.root)), key)
+                self._saved_key = key
+        self._index_ready = True
+        return done
+
+    def _adopt(self, found: SearchIndex, key: str) -> bool:
+        """On the store thread: use ``found`` if the library is still as it was when
+        ``key`` was taken (else a write came between: build instead)."""
+        if SearchIndex.disk_key(self.library) != key:
+            return False
+        found.new_since = self.new_since
+        self.index = found
+        self._saved_key = key
+        return True
+
+    def _reindex(self, ids: Iterable[str]) -> None:
+        """On the store thread, after a catalog change: index the papers it added or
+        changed, and take the key of the library the index now holds."""
+        lib = self.library
+        ids = list(ids)
+        entries = [lib.entries[i] for i in ids if i in lib.entries]
+        if len(entries) < len(ids):  # papers left the library: the index keeps them
+            self._index_ok = False
+        if entries:
+            self.index_entries(entries)
+        self._save_key = SearchIndex.disk_key(lib) if self._index_ok else ""
+
+    def save_index(self) -> bool:
+        """Save the index for the next start (on a worker thread, after imports); True
+        when it wrote. The key is read before the snapshot: an index that has since
+        taken more papers is saved under an older key, which only makes it stale."""
+        key = self._save_key
+        if not (key and self._index_ready and self._index_ok) or key == self._saved_key:
+            return False
+        self.index.save(persist.index_path(Path(self.library.store.root)), key)
+        self._saved_key = key
+        return True
 
     def build_index(self, cancelled: Callable[[], bool], titles_done: Callable[[], None]) -> bool:
         """Index the whole catalog (on a worker thread): titles first, then abstracts;
@@ -227,10 +306,19 @@ class Session:
         return not cancelled()
 
     def index_entries(self, entries: Iterable[Entry]) -> None:
-        """Add newly imported papers to the index (on a worker thread)."""
+        """Add newly imported or changed papers to the index (see :meth:`_reindex`)."""
         entries = list(entries)
         self.index.add(entries)
         # through add_abstracts: a large import is tokenised in the helper processes
         self.index.add_abstracts(
             {e.id: self.library.abstract(e.id) for e in entries}, complete=False
         )
+
+
+def _why_rebuilt(lib: Library, key: str) -> str:
+    """Why the index on disk was not used, when that is worth saying (damaged, written
+    by a newer readq); "" when it was missing or merely stale."""
+    path = persist.index_path(Path(lib.store.root))
+    if not path.exists():
+        return ""
+    return persist.describe(persist.read(path, key)[1])

@@ -14,9 +14,8 @@ from textual.app import SuspendNotSupported
 from readq.drafts import DraftWriter, load_draft
 from readq.errors import ReadqError
 from readq.library import Change, ImportReport
-from readq.models import Entry, Paper
+from readq.models import Paper
 from readq.text import plural
-from readq.tui.messages import IndexProgress
 from readq.tui.queue import default_export_path, display_text
 from readq.tui.screens.outside import OutsideActions
 from readq.tui.widgets.status_line import StatusLine
@@ -247,14 +246,6 @@ class PaperActions(OutsideActions):
             + (f", {report.known:,} already known" if report.known else "")
             + ".",
             timeout=6,
-        )
-
-    @work(thread=True, group="index-add", exit_on_error=False, description="index new")
-    def index_entries(self, entries: list[Entry]) -> None:
-        """Index papers new to the catalog, on a thread."""
-        self.session.index_entries(entries)
-        self.post_message(
-            IndexProgress(titles=True, abstracts=self.session.index.abstracts_indexed)
         )
 
     def action_export(self) -> None:
