@@ -103,3 +103,21 @@ async def test_nothing_to_undo_or_redo_is_said(make_app, data_dir):
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert any("Nothing to redo." in str(n.message) for n in app._notifications)
+
+
+async def test_u_undoes_a_readq_add_made_while_the_queue_is_open(make_app, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    app = make_app(numbered_papers(2))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert main(["add", str(page)]) == 0  # not polled yet: u picks it up first
+        await pilot.press("u")
+        await settle(pilot)
+        assert "All 2" in header(app) and len(app.library.entries) == 2
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "All 13" in header(app)
+        await pilot.press("slash", *"dexterous", "enter")  # indexed after the redo
+        await settle(pilot)
+        assert len(screen_of(app).paper_list.rows) == 1

@@ -84,6 +84,8 @@ class Session:
     undo_label: str = field(init=False, default="")
     """What ``u`` would undo (from the shared history, see :meth:`refresh_undo_label`)."""
     _unsaved: dict[tuple[str, str], Any] = field(init=False, default_factory=dict)
+    missed: tuple[set[str], set[str]] = field(init=False, default=(set(), set()))
+    """What the poll before a failed undo found (see :meth:`submit_undo`)."""
     index_report: str = field(init=False, default="")
     """Why the index on disk was rebuilt (damaged, newer), to say once; else ""."""
     _index_ready: bool = field(init=False, default=False)
@@ -156,17 +158,24 @@ class Session:
 
         return self.store.submit(run)
 
-    def submit_undo(self, redo: bool = False) -> concurrent.futures.Future[history.Step]:
-        """Undo (or redo) the newest step of the shared history, on the store thread."""
+    def submit_undo(
+        self, redo: bool = False
+    ) -> concurrent.futures.Future[tuple[history.Step, tuple[set[str], set[str]]]]:
+        """Undo (or redo) the newest step of the shared history, on the store thread:
+        the step, and what :meth:`poll` found first (what other processes changed: the
+        undo reloads the files it wrote and would swallow it). When the undo fails,
+        that poll's result is in :attr:`missed`."""
 
-        def run() -> history.Step:
+        def run() -> tuple[history.Step, tuple[set[str], set[str]]]:
+            found = self.missed = self.poll()
             try:
                 step = (history.redo if redo else history.undo)(self.library)
             finally:
                 self._peek()
+            self.missed = (set(), set())
             if step.catalog:
                 self._reindex(step.ids)
-            return step
+            return step, found
 
         return self.store.submit(run)
 

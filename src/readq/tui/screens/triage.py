@@ -108,20 +108,21 @@ class TriageActions(QueueScreen):
         """The newest step of the history shared with ``readq undo`` / ``readq redo``
         (a change made here or on the command line, an import), on the store thread."""
         try:
-            step = await asyncio.wrap_future(self.session.submit_undo(redo))
+            step, (_, catalog) = await asyncio.wrap_future(self.session.submit_undo(redo))
         except NothingToDoError:
+            self._show_missed()
             self.say(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
             return
         except ReadqError as err:  # a paper changed since: nothing was changed
+            self._show_missed()
             self.say(str(err), title="Not undone", severity="warning", timeout=8)
-            self.poll_now()  # show that other change
             return
         except OSError as err:
             self.save_failed(err)
             return
         ids = step.ids
-        if step.catalog:
-            self.catalog_changed(ids)
+        if step.catalog or catalog:
+            self.catalog_changed([*ids, *catalog])
         else:
             self.refresh_view(keep=ids[0] if len(ids) == 1 else None)
         verb = "Redone" if redo else "Undone"
@@ -130,3 +131,11 @@ class TriageActions(QueueScreen):
             + (f" ({plural(len(ids), 'paper')})" if len(ids) > 1 else ""),
             timeout=2,
         )
+
+    def _show_missed(self) -> None:
+        """What other processes changed, found by the poll before an undo that failed."""
+        states, catalog = self.session.missed
+        if catalog:
+            self.catalog_changed(catalog)
+        elif states:
+            self.after_change(states)
