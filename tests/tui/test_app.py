@@ -62,7 +62,7 @@ async def test_sigterm_saves_note_being_edited(make_app, open_library):
 
 
 def test_crash_log_is_private(monkeypatch, tmp_path):
-    monkeypatch.setattr("readq.paths.log_dir", lambda: tmp_path / "logs")
+    monkeypatch.setattr("readq.paths.log_dir", lambda *_: tmp_path / "logs")
     try:
         raise RuntimeError("boom")
     except RuntimeError as err:
@@ -71,8 +71,9 @@ def test_crash_log_is_private(monkeypatch, tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-async def test_unexpected_error_exits_nonzero_with_crash_log(make_app, monkeypatch, tmp_path):
-    monkeypatch.setattr("readq.paths.log_dir", lambda: tmp_path / "logs")
+async def test_unexpected_error_exits_nonzero_with_crash_log(make_app, data_dir):
+    """READQ_DATA_DIR moved the library (as in every test): the crash log goes to its
+    logs/ folder, where the command line puts its own (readq.paths.log_dir)."""
     app = make_app(numbered_papers(2))
 
     def explode() -> None:
@@ -86,6 +87,18 @@ async def test_unexpected_error_exits_nonzero_with_crash_log(make_app, monkeypat
             await pilot.pause()
     assert app.return_code == 1
     assert app.crash_log is not None and app.crash_log.exists()
+    assert app.crash_log.parent == data_dir / "logs"
+
+
+def test_crash_logs_follow_the_command_line(monkeypatch, tmp_path, open_library):
+    from readq.tui.app import crash_dir
+
+    lib = open_library()
+    assert crash_dir(lib, demo=False) == lib.store.root  # READQ_DATA_DIR: <data>/logs
+    assert crash_dir(lib, demo=True) is None  # the demo's folder is deleted on exit
+    monkeypatch.delenv("READQ_DATA_DIR")
+    monkeypatch.setattr("readq.paths.data_dir", lambda override=None: lib.store.root)
+    assert crash_dir(lib, demo=False) is None  # the default library: the user log dir
 
 
 def test_run_app_returns_exit_codes(monkeypatch, data_dir):

@@ -130,3 +130,68 @@ async def test_question_mark_opens_help_and_q_quits(make_app):
         assert isinstance(app.screen, MainScreen)
         await pilot.press("q")
     assert app.return_code == 0
+
+
+MARKDOWN = """# Notes on papers
+
+## Reading list
+
+- Attention is all you need
+- Deep residual learning
+
+```python
+x = 1
+```
+
+## Other [bold]things[/]
+
+- one more thing to read
+- and another
+"""
+
+
+async def _paste_into_add_dialog(pilot, text: str) -> str:
+    await pilot.press("a")
+    pilot.app.screen.query_one(TextArea).insert(text)
+    await pilot.pause(0.4)
+    await settle(pilot)
+    return str(pilot.app.screen.query_one("#add-preview").content)
+
+
+async def test_add_refuses_what_is_not_a_listing_unless_added_anyway(make_app, open_library):
+    app = make_app(numbered_papers(2))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        preview = await _paste_into_add_dialog(pilot, MARKDOWN)
+        assert preview.startswith("Not a papers page: it looks like Markdown")
+        assert "\n" not in preview and "ctrl+y adds it anyway" in preview
+        dialog = app.screen
+        assert not dialog.query_one("#add").display
+        assert dialog.query_one("#add-anyway").display
+        await pilot.press("ctrl+s")  # not a listing: Add does nothing
+        await settle(pilot)
+        assert app.screen is dialog and len(app.library.entries) == 2
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert len(app.library.entries) == 7
+    assert len(open_library().entries) == 7
+
+
+async def test_add_takes_a_saved_api_response_pasted_or_by_path(make_app, open_library):
+    from pathlib import Path
+
+    saved = Path(__file__).resolve().parents[1] / "data" / "api" / "daily_normal.json"
+    app = make_app([])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        preview = await _paste_into_add_dialog(pilot, saved.read_text(encoding="utf-8"))
+        assert "6 papers in the pasted text" in preview and "6 new" in preview
+        assert not app.screen.query_one("#add").disabled
+        await pilot.press("escape")
+        preview = await _paste_into_add_dialog(pilot, str(saved))
+        assert f"6 papers in the file {saved}" in preview
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "All 6" in header(app)
+    assert len(open_library().entries) == 6

@@ -129,7 +129,7 @@ async def test_a_crash_keeps_the_draft_and_draws_no_traceback(
 ):
     import pytest
 
-    monkeypatch.setattr("readq.paths.log_dir", lambda: tmp_path / "logs")
+    monkeypatch.setattr("readq.paths.log_dir", lambda *_: tmp_path / "logs")
     app = make_app(numbered_papers(2))
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:
@@ -301,7 +301,9 @@ async def test_ctrl_c_typed_in_the_external_editor_does_not_quit(
     assert open_library().state(pid).note == "after ctrl+c"
 
 
-async def test_undo_of_a_note_changed_elsewhere_keeps_both(make_app, data_dir):
+async def test_undo_of_a_note_changed_elsewhere_is_refused(make_app, data_dir):
+    """The shared history (readq.history) refuses a paper changed differently since
+    the step: nothing is changed, and the screen shows the other version."""
     app = make_app(numbered_papers(2))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -311,8 +313,8 @@ async def test_undo_of_a_note_changed_elsewhere_keeps_both(make_app, data_dir):
         Library.open(data_dir).set_note(pid, "theirs")
         await pilot.press("u")
         await settle(pilot)
-        note = app.library.state(pid).note
-        assert note.startswith("--- conflict:") and note.endswith("\ntheirs")
+        assert app.library.state(pid).note == "theirs"
         assert any(
-            "another change to the note was kept" in str(n.message) for n in app._notifications
+            "has a different note since 'note'; nothing was changed" in str(n.message)
+            for n in app._notifications
         )

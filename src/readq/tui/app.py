@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import signal
 import sys
 import time
@@ -17,14 +18,13 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from readq import config
+from readq import config, paths
 from readq.crashlog import write_crash_log
 from readq.errors import ReadqError
 from readq.library import Library
 from readq.search.index import SearchIndex
 from readq.tui.commands import ReadqCommands
 from readq.tui.keymap import bindings, keymap_ids
-from readq.tui.queue import History
 from readq.tui.screens.help import HelpScreen
 from readq.tui.screens.main import MainScreen
 from readq.tui.screens.note_editor import NoteEditor
@@ -98,10 +98,6 @@ class ReadqApp(App[int]):
     @property
     def index(self) -> SearchIndex:
         return self.session.index
-
-    @property
-    def history(self) -> History:
-        return self.session.history
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self.session)
@@ -242,12 +238,23 @@ class ReadqApp(App[int]):
         crash log, and exit with status 1, without drawing a traceback over the
         terminal (``run_app`` prints where the log is)."""
         self.keep_drafts()
-        self.crash_log = write_crash_log(error)
+        self.crash_log = write_crash_log(error, crash_dir(self.library, self.session.demo))
         self._return_code = 1
         if self._exception is None:  # Pilot re-raises it in tests
             self._exception = error
             self._exception_event.set()
         self._close_messages_no_wait()
+
+
+def crash_dir(library: Library, demo: bool) -> Path | None:
+    """The data dir to give ``write_crash_log``, as the command line does: the library's
+    when ``$READQ_DATA_DIR`` or ``--data-dir`` moved it (its ``logs/``), else None (the
+    user log dir). Never the demo's throw-away folder, which is deleted on exit."""
+    if demo:
+        return None
+    root = Path(library.store.root)
+    moved = bool(os.environ.get(paths.DATA_DIR_ENV)) or root.resolve() != paths.data_dir().resolve()
+    return root if moved else None
 
 
 def run_app(data_dir: Path, *, demo: bool = False) -> int:
@@ -261,7 +268,7 @@ def run_app(data_dir: Path, *, demo: bool = False) -> int:
     try:
         app.run()
     except Exception as err:  # noqa: BLE001 - Textual already restored the terminal
-        log = write_crash_log(err)
+        log = write_crash_log(err, crash_dir(library, demo))
         print(f"readq: unexpected error ({type(err).__name__})", file=sys.stderr)
         if log:
             print(f"readq: details were written to {log}", file=sys.stderr)

@@ -201,11 +201,11 @@ COMMANDS: tuple[Command, ...] = (
         "u",
         "Undo",
         "Undo",
-        "undo the last change (again: the one before)",
+        "undo the last change or import (as readq undo)",
         "Triage",
         footer=True,
     ),
-    Command("redo", "ctrl+r", "Redo", "Redo", "redo", "Triage"),
+    Command("redo", "ctrl+r", "Redo", "Redo", "redo (as readq redo)", "Triage"),
     # Papers
     Command(
         "open_paper",

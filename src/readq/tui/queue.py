@@ -1,4 +1,4 @@
-"""The reading queue's pure logic: view rows, counts, undo history, formatting, keys.
+"""The reading queue's pure logic: view rows, counts, formatting, keys.
 
 Nothing here imports Textual, so it is unit-testable and reusable; the widgets and
 screens only wire it to the terminal.
@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from readq.library import Change
 from readq.models import Entry, PaperState
 from readq.text import strip_controls
 from readq.views import SORT_LABELS, SORTS, View, sorted_ids
@@ -83,26 +82,6 @@ def next_sort(sort: str) -> str:
 
 def sort_label(sort: str) -> str:
     return SORT_LABELS.get(sort, sort)
-
-
-# -- undo / redo -------------------------------------------------------------------------
-
-
-class History:
-    """Undo and redo stacks of store changes (each bulk action is one change)."""
-
-    def __init__(self, limit: int = 500) -> None:
-        self.undo: list[Change] = []
-        self.redo: list[Change] = []
-        self.limit = limit
-
-    def record(self, change: Change) -> None:
-        """A new user action: it can be undone, and what was undone can't be redone."""
-        if not change:
-            return
-        self.undo.append(change)
-        del self.undo[: -self.limit]
-        self.redo.clear()
 
 
 # -- formatting --------------------------------------------------------------------------

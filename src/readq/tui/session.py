@@ -1,5 +1,6 @@
 """What the reading queue's screens work with: the library, the store thread that writes
-to it, the search index and the undo history.
+to it (and records every change in the undo history ``readq undo`` shares), the search
+index.
 
 The app creates one :class:`Session` and hands it to the main screen; screens and
 widgets get everything from it and never import the app. Nothing here imports Textual.
@@ -9,20 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from readq import history
+from readq.clock import iso
 from readq.config import Settings, save_setting
 from readq.errors import ReadqError
-from readq.library import Change, Library
-from readq.models import DEFAULT_STATE, Entry
+from readq.library import Change, ImportReport, Library
+from readq.models import DEFAULT_STATE, Entry, Paper
+from readq.search import persist
 from readq.search.index import SearchIndex
-from readq.tui.queue import History, new_count
+from readq.tui.queue import new_count
 from readq.views import SORTS
 
 T = TypeVar("T")
@@ -77,12 +81,22 @@ class Session:
     """Papers first seen after this (the previous session's start) are new."""
     store: Store = field(init=False)
     index: SearchIndex = field(init=False, default_factory=SearchIndex)
-    history: History = field(init=False, default_factory=History)
+    undo_label: str = field(init=False, default="")
+    """What ``u`` would undo (from the shared history, see :meth:`refresh_undo_label`)."""
     _unsaved: dict[tuple[str, str], Any] = field(init=False, default_factory=dict)
+    missed: tuple[set[str], set[str]] = field(init=False, default=(set(), set()))
+    """What the poll before a failed undo found (see :meth:`submit_undo`)."""
+    index_report: str = field(init=False, default="")
+    """Why the index on disk was rebuilt (damaged, newer), to say once; else ""."""
+    _index_ready: bool = field(init=False, default=False)
+    _index_ok: bool = field(init=False, default=True)
+    _save_key: str = field(init=False, default="")
+    _saved_key: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
         self.store = Store(self.library)
         self.index.new_since = self.new_since
+        self.refresh_undo_label()
         self._new: tuple[int, int] = (-1, 0)
 
     def is_new(self, pid: str) -> bool:
@@ -115,11 +129,75 @@ class Session:
         for pid, fields in changes.items():
             for name, value in fields.items():
                 self._unsaved[(pid, name)] = value
+        return self.store.submit(self._update, changes, label, expected)
+
+    def _update(self, changes: Changes, label: str, expected: Mapping[str, str] | None) -> Change:
+        """On the store thread: the change, recorded in the history ``readq undo`` shares.
+        A note's compare-and-set (``expected``) goes through ``Library.update``, then into
+        the history as it was saved (merged with a version from elsewhere, if any)."""
+        lib = self.library
         if expected:
-            return self.store.submit(
-                partial(self.library.update, expected=expected), changes, label
-            )
-        return self.store.submit(self.library.update, changes, label)
+            change = lib.update(changes, label, expected=expected)
+            history.record(lib.store, history.Step.of_change(change, iso(lib.clock())))
+        else:
+            change = history.update(lib, changes, label)
+        if change:
+            self.undo_label = label
+        return change
+
+    def submit_import(
+        self, papers: list[Paper], label: str
+    ) -> concurrent.futures.Future[ImportReport]:
+        """Import on the store thread, recorded in the history (``u`` undoes it)."""
+
+        def run() -> ImportReport:
+            report = history.import_papers(self.library, papers, label)
+            self._reindex(report.new_ids + report.changed_ids)
+            self._peek()
+            return report
+
+        return self.store.submit(run)
+
+    def submit_undo(
+        self, redo: bool = False
+    ) -> concurrent.futures.Future[tuple[history.Step, tuple[set[str], set[str]]]]:
+        """Undo (or redo) the newest step of the shared history, on the store thread:
+        the step, and what :meth:`poll` found first (what other processes changed: the
+        undo reloads the files it wrote and would swallow it). When the undo fails,
+        that poll's result is in :attr:`missed`."""
+
+        def run() -> tuple[history.Step, tuple[set[str], set[str]]]:
+            found = self.missed = self.poll()
+            try:
+                step = (history.redo if redo else history.undo)(self.library)
+            finally:
+                self._peek()
+            self.missed = (set(), set())
+            if step.catalog:
+                self._reindex(step.ids)
+            return step, found
+
+        return self.store.submit(run)
+
+    def refresh_undo_label(self) -> None:
+        """Read what ``u`` would undo (another readq may have changed the history)."""
+        self.store.submit(self._peek)
+
+    def poll(self) -> tuple[set[str], set[str]]:
+        """``Library.poll`` (on the store thread); when another process changed
+        something, what ``u`` would undo is read again too."""
+        found = self.library.poll()
+        if found[1]:
+            self._reindex(found[1])
+        if found[0] or found[1]:
+            self._peek()
+        return found
+
+    def _peek(self) -> None:
+        try:
+            self.undo_label = history.peek(self.library.store)[0]
+        except (ReadqError, OSError):
+            self.undo_label = ""
 
     def settled(self, changes: Changes) -> None:
         """``changes`` were saved (or failed): the library answers for them again."""
@@ -127,10 +205,6 @@ class Session:
             for name, value in fields.items():
                 if self._unsaved.get((pid, name)) == value:
                     del self._unsaved[(pid, name)]
-
-    @property
-    def undo_label(self) -> str:
-        return self.history.undo[-1].label if self.history.undo else ""
 
     def save_setting(self, key: str, value: object, failed: Callable[[str], None]) -> None:
         """Remember a setting (on the store thread); ``failed`` gets the reason, from
@@ -155,6 +229,71 @@ class Session:
     # -- papers --------------------------------------------------------------------------
 
     # -- search index --------------------------------------------------------------------
+    #
+    # The index on disk (readq.search.persist) is keyed to the library's files. Every
+    # catalog change of this process (imports, undo and redo of one, what a poll finds)
+    # is indexed on the store thread right after it, and the key taken there: so
+    # ``_save_key`` always names a library state the index holds (see save_index).
+
+    def start_index(self, cancelled: Callable[[], bool], titles_done: Callable[[], None]) -> bool:
+        """At start, on a worker thread: the index saved on disk when it is current
+        (titles and abstracts searchable at once), else a build (titles first, then
+        abstracts), saved for the next start. True when it ran to the end."""
+        lib = self.library
+        try:
+            key = self.store.submit(SearchIndex.disk_key, lib).result()
+        except RuntimeError:  # the store is shut down: leaving
+            return False
+        found = SearchIndex.open_current(lib)
+        if found is not None and self.store.submit(self._adopt, found, key).result():
+            titles_done()
+            if not found.abstracts_indexed:
+                found.add_abstracts(lib.abstracts(), cancelled=cancelled)
+            found.prepare()
+            gc.freeze()
+            self._index_ready = True
+            return not cancelled()
+        self.index_report = _why_rebuilt(lib, key)
+        done = self.build_index(cancelled, titles_done)
+        if done and len(self.index) and not self._save_key:  # nothing imported meanwhile
+            with contextlib.suppress(OSError):
+                self.index.save(persist.index_path(Path(lib.store.root)), key)
+                self._saved_key = key
+        self._index_ready = True
+        return done
+
+    def _adopt(self, found: SearchIndex, key: str) -> bool:
+        """On the store thread: use ``found`` if the library is still as it was when
+        ``key`` was taken (else a write came between: build instead)."""
+        if SearchIndex.disk_key(self.library) != key:
+            return False
+        found.new_since = self.new_since
+        self.index = found
+        self._saved_key = key
+        return True
+
+    def _reindex(self, ids: Iterable[str]) -> None:
+        """On the store thread, after a catalog change: index the papers it added or
+        changed, and take the key of the library the index now holds."""
+        lib = self.library
+        ids = list(ids)
+        entries = [lib.entries[i] for i in ids if i in lib.entries]
+        if len(entries) < len(ids):  # papers left the library: the index keeps them
+            self._index_ok = False
+        if entries:
+            self.index_entries(entries)
+        self._save_key = SearchIndex.disk_key(lib) if self._index_ok else ""
+
+    def save_index(self) -> bool:
+        """Save the index for the next start (on a worker thread, after imports); True
+        when it wrote. The key is read before the snapshot: an index that has since
+        taken more papers is saved under an older key, which only makes it stale."""
+        key = self._save_key
+        if not (key and self._index_ready and self._index_ok) or key == self._saved_key:
+            return False
+        self.index.save(persist.index_path(Path(self.library.store.root)), key)
+        self._saved_key = key
+        return True
 
     def build_index(self, cancelled: Callable[[], bool], titles_done: Callable[[], None]) -> bool:
         """Index the whole catalog (on a worker thread): titles first, then abstracts;
@@ -176,10 +315,19 @@ class Session:
         return not cancelled()
 
     def index_entries(self, entries: Iterable[Entry]) -> None:
-        """Add newly imported papers to the index (on a worker thread)."""
+        """Add newly imported or changed papers to the index (see :meth:`_reindex`)."""
         entries = list(entries)
         self.index.add(entries)
         # through add_abstracts: a large import is tokenised in the helper processes
         self.index.add_abstracts(
             {e.id: self.library.abstract(e.id) for e in entries}, complete=False
         )
+
+
+def _why_rebuilt(lib: Library, key: str) -> str:
+    """Why the index on disk was not used, when that is worth saying (damaged, written
+    by a newer readq); "" when it was missing or merely stale."""
+    path = persist.index_path(Path(lib.store.root))
+    if not path.exists():
+        return ""
+    return persist.describe(persist.read(path, key)[1])

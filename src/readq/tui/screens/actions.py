@@ -3,12 +3,13 @@ with the ones that act on the highlighted paper held back while a filter runs.""
 
 from __future__ import annotations
 
+from readq.tui.screens.index_keeping import IndexKeeping
 from readq.tui.screens.paper_actions import PaperActions
 from readq.tui.screens.reading import ReadingActions
 from readq.tui.screens.triage import TriageActions
 
 
-class QueueActions(TriageActions, PaperActions, ReadingActions):
+class QueueActions(TriageActions, PaperActions, ReadingActions, IndexKeeping):
     """The actions of :class:`~readq.tui.screens.main.MainScreen`."""
 
     # Keys typed right after a query act on its top match: see QueueScreen.when_filtered.

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
 
 from readq.models import DEFAULT_STATE, PaperState
 from readq.search.index import SearchResult
@@ -327,17 +326,7 @@ class MainScreen(QueueActions):
         self._update_header()
         self.run_deferred()
 
-    # -- search index --------------------------------------------------------------------
-
-    @work(thread=True, group="index", exit_on_error=False, description="index")
-    def _build_index(self) -> None:
-        worker = get_current_worker()
-
-        def titles_done() -> None:
-            self.post_message(IndexProgress(titles=True, abstracts=False))
-
-        if self.session.build_index(lambda: worker.is_cancelled, titles_done):
-            self.post_message(IndexProgress(titles=True, abstracts=True))
+    # -- search index (loaded or built by IndexKeeping) ---------------------------------
 
     @on(IndexProgress)
     def _index_progress(self, message: IndexProgress) -> None:
@@ -395,5 +384,4 @@ class MainScreen(QueueActions):
         entries = [lib.entries[i] for i in ids if i in lib.entries]
         self.orders.invalidate()
         self.refresh_view()
-        if entries:
-            self.index_entries(entries)
+        self.index_grew(entries)

@@ -3,6 +3,7 @@ today's papers, export (open and copy: :mod:`~readq.tui.screens.outside`)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +14,8 @@ from textual.app import SuspendNotSupported
 from readq.drafts import DraftWriter, load_draft
 from readq.errors import ReadqError
 from readq.library import Change, ImportReport
-from readq.models import Entry, Paper
+from readq.models import Paper
 from readq.text import plural
-from readq.tui.messages import IndexProgress
 from readq.tui.queue import default_export_path, display_text
 from readq.tui.screens.outside import OutsideActions
 from readq.tui.widgets.status_line import StatusLine
@@ -176,7 +176,7 @@ class PaperActions(OutsideActions):
         self.app.push_screen(AddPapersScreen(self.session.library.entries), added)
 
     async def _import(self, papers: list[Paper]) -> None:
-        report = await self.import_papers(papers)
+        report = await self.import_papers(papers, "import (pasted)")
         if report is None:
             return
         known = report.known + report.updated
@@ -187,12 +187,11 @@ class PaperActions(OutsideActions):
             timeout=4,
         )
 
-    async def import_papers(self, papers: list[Paper]) -> ImportReport | None:
-        """Import on the store thread (undo-free: the catalog has no undo), then show
-        and index the new papers; None (and said why) when it failed."""
-        lib = self.session.library
+    async def import_papers(self, papers: list[Paper], label: str) -> ImportReport | None:
+        """Import on the store thread, as one step of the shared history (``u`` undoes
+        it), then show and index the new papers; None (and said why) when it failed."""
         try:
-            report: ImportReport = await self.session.store.call(lib.import_papers, papers)
+            report = await asyncio.wrap_future(self.session.submit_import(papers, label))
         except (ReadqError, OSError) as err:
             self.save_failed(err)
             return None
@@ -237,7 +236,7 @@ class PaperActions(OutsideActions):
         self.run_worker(self._add_fetched(day, papers), group="save", exit_on_error=False)
 
     async def _add_fetched(self, day: dt.date, papers: list[Paper]) -> None:
-        report = await self.import_papers(papers)
+        report = await self.import_papers(papers, "fetch (today)")
         self.query_one(StatusLine).activity = ""
         if report is None:
             return
@@ -247,14 +246,6 @@ class PaperActions(OutsideActions):
             + (f", {report.known:,} already known" if report.known else "")
             + ".",
             timeout=6,
-        )
-
-    @work(thread=True, group="index-add", exit_on_error=False, description="index new")
-    def index_entries(self, entries: list[Entry]) -> None:
-        """Index papers new to the catalog, on a thread."""
-        self.session.index_entries(entries)
-        self.post_message(
-            IndexProgress(titles=True, abstracts=self.session.index.abstracts_indexed)
         )
 
     def action_export(self) -> None:

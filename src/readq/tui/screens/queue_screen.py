@@ -136,7 +136,6 @@ class QueueScreen(Screen[None]):
             self.save_failed(err)
             return
         self.session.settled(changes)
-        self.session.history.record(change)
         self.after_change(list(changes))
         if done is not None:
             done(change)
@@ -159,7 +158,7 @@ class QueueScreen(Screen[None]):
     async def _poll(self) -> None:
         session = self.session
         try:
-            state_ids, catalog_ids = await session.store.call(session.library.poll)
+            state_ids, catalog_ids = await session.store.call(session.poll)
         except (ReadqError, OSError) as err:
             message = str(err)
             if message != self.last_error:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from readq.errors import ReadqError
-from readq.library import Change
+from readq.history import NothingToDoError
 from readq.models import DEFAULT_STATE
 from readq.text import plural
 from readq.tui.queue import BULK_CONFIRM_OVER
@@ -97,42 +99,43 @@ class TriageActions(QueueScreen):
     # -- undo / redo ---------------------------------------------------------------------
 
     def action_undo(self) -> None:
-        history = self.session.history
-        if not history.undo:
-            self.say("Nothing to undo.", timeout=2)
-            return
-        change = history.undo.pop()
-        self.run_worker(self._undo_redo(change, undo=True), group="save", exit_on_error=False)
+        self.run_worker(self._undo_redo(redo=False), group="save", exit_on_error=False)
 
     def action_redo(self) -> None:
-        history = self.session.history
-        if not history.redo:
-            self.say("Nothing to redo.", timeout=2)
-            return
-        change = history.redo.pop()
-        self.run_worker(self._undo_redo(change, undo=False), group="save", exit_on_error=False)
+        self.run_worker(self._undo_redo(redo=True), group="save", exit_on_error=False)
 
-    async def _undo_redo(self, change: Change, *, undo: bool) -> None:
-        lib = self.session.library
-        history = self.session.history
+    async def _undo_redo(self, *, redo: bool) -> None:
+        """The newest step of the history shared with ``readq undo`` / ``readq redo``
+        (a change made here or on the command line, an import), on the store thread."""
         try:
-            result = await self.session.store.call(lib.undo if undo else lib.redo, change)
-        except (ReadqError, OSError) as err:
-            (history.undo if undo else history.redo).append(change)
+            step, (_, catalog) = await asyncio.wrap_future(self.session.submit_undo(redo))
+        except NothingToDoError:
+            self._show_missed()
+            self.say(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
+            return
+        except ReadqError as err:  # a paper changed since: nothing was changed
+            self._show_missed()
+            self.say(str(err), title="Not undone", severity="warning", timeout=8)
+            return
+        except OSError as err:
             self.save_failed(err)
             return
-        if undo:
-            history.redo.append(change)
+        ids = step.ids
+        if step.catalog or catalog:
+            self.catalog_changed([*ids, *catalog])
         else:
-            history.undo.append(result)
-        ids = change.ids
-        self.refresh_view(keep=ids[0] if len(ids) == 1 else None)
-        verb = "Undone" if undo else "Redone"
-        if result.conflict:  # a note changed elsewhere since: kept (Library.set_note)
-            self.say(f"{verb}; another change to the note was kept below.", timeout=6)
-            return
+            self.refresh_view(keep=ids[0] if len(ids) == 1 else None)
+        verb = "Redone" if redo else "Undone"
         self.say(
-            f"{verb}: {change.label or 'change'}"
+            f"{verb}: {step.label or 'change'}"
             + (f" ({plural(len(ids), 'paper')})" if len(ids) > 1 else ""),
             timeout=2,
         )
+
+    def _show_missed(self) -> None:
+        """What other processes changed, found by the poll before an undo that failed."""
+        states, catalog = self.session.missed
+        if catalog:
+            self.catalog_changed(catalog)
+        elif states:
+            self.after_change(states)

@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from readq.errors import ReadqError
+from readq.ids import short_ids
 from readq.library import Library
 from readq.models import DEFAULT_STATE, Entry, PaperState
 from readq.text import UNTITLED, plural, strip_controls
@@ -45,8 +46,9 @@ def _people(entry: Entry) -> str:
     return ""
 
 
-def meta_line(entry: Entry, state: PaperState, new: bool) -> Text:
-    """The one metadata line: date, upvotes, authors or organisation, state, short id."""
+def meta_line(entry: Entry, state: PaperState, new: bool, short_id: str = "") -> Text:
+    """The one metadata line: date, upvotes, authors or organisation, state, short id
+    (``short_id``: as ``readq list`` prints it, see ``readq.ids.short_ids``)."""
     out = Text(style="dim")
     parts: list[tuple[str, str]] = []
     if entry.published:
@@ -61,7 +63,7 @@ def meta_line(entry: Entry, state: PaperState, new: bool) -> Text:
         parts.append(("★ starred", "not dim yellow"))
     if new:
         parts.append(("✦ new", "not dim green"))
-    parts.append((entry.id[:SHORT_ID], ""))
+    parts.append((short_id or entry.id[:SHORT_ID], ""))
     for i, (part, style) in enumerate(parts):
         if i:
             out.append(" · ")
@@ -90,6 +92,7 @@ def details_text(
     *,
     new: bool = False,
     spans: Spans | None = None,
+    short_id: str = "",
 ) -> Text:
     """The pane's whole content (``abstract`` None: still loading): title, one line of
     metadata, links, note, abstract; no headings, so the abstract starts high."""
@@ -98,7 +101,7 @@ def details_text(
     out = Text()
     out.append_text(_marked(strip_controls(entry.title) or UNTITLED, spans, "bold"))
     out.append("\n")
-    out.append_text(meta_line(entry, state, new))
+    out.append_text(meta_line(entry, state, new, short_id))
     links = paper_links(entry)
     for link in links:
         out.append("\n")
@@ -152,6 +155,15 @@ class PaperDetails(VerticalScroll, can_focus=True):
         """The paper shown."""
         self._following: str | None = None
         self._timer: Timer | None = None
+        self._short: tuple[int, Callable[[str], str]] | None = None
+
+    def short_id(self, pid: str) -> str:
+        """The paper's id as the command line shows it: 8 digits, more only when two
+        papers share them (worked out again when the catalog changes size)."""
+        entries = self._library.entries
+        if self._short is None or self._short[0] != len(entries):
+            self._short = (len(entries), short_ids(list(entries)))
+        return self._short[1](pid)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="details-body")
@@ -226,7 +238,8 @@ class PaperDetails(VerticalScroll, can_focus=True):
         keep_scroll: bool = False,
     ) -> None:
         new = entry is not None and self.new_since is not None and entry.first_seen > self.new_since
-        body = details_text(entry, state, abstract, new=new, spans=self.spans)
+        short = self.short_id(entry.id) if entry is not None else ""
+        body = details_text(entry, state, abstract, new=new, spans=self.spans, short_id=short)
         self._stale = False
         self.query_one("#details-body", Static).update(body)
         if not keep_scroll:
