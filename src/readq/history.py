@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Final
 
 from readq.changes import Change, StateDelta
@@ -217,12 +218,20 @@ def update(lib: Library, changes: Mapping[str, Mapping[str, Any]], label: str) -
     return change
 
 
-def import_papers(lib: Library, papers: Iterable[Paper], label: str) -> ImportReport:
+def import_papers(
+    lib: Library,
+    papers: Iterable[Paper],
+    label: str,
+    *,
+    fetched: bool = False,
+    last_fetched: date | None = None,
+) -> ImportReport:
     """``lib.import_papers`` and record it, so that an undo drops the papers it added and
-    puts the ones it updated back."""
+    puts the ones it updated back. ``fetched``/``last_fetched`` as ``lib.import_papers``
+    (a fetch also records upvotes and the last day fetched)."""
     papers = list(papers)
     before = {p.id: lib.entries.get(p.id) for p in papers}
-    report = lib.import_papers(papers)
+    report = lib.import_papers(papers, fetched=fetched, last_fetched=last_fetched)
     ids = report.new_ids + report.changed_ids
     record(lib.store, import_step(label, iso(lib.clock()), before, lib, ids))
     return report

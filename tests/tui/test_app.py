@@ -49,6 +49,28 @@ async def test_failed_save_shows_error_and_keeps_disk_state(make_app, open_libra
     assert not open_library().state(pid).starred
 
 
+async def test_an_unexpected_error_while_saving_is_shown_not_dropped(
+    make_app, open_library, monkeypatch
+):
+    app = make_app(numbered_papers(3))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pid = current(app)
+
+        def bug(*args, **kwargs):
+            raise ValueError("a bug in the store")
+
+        monkeypatch.setattr(app.library, "update", bug)
+        await pilot.press("s")
+        await settle(pilot)
+        assert not app.library.state(pid).starred and "Starred 0" in header(app)
+        said = [str(n.message) for n in app._notifications]
+        assert any("Not saved" in m and "ValueError" in m for m in said), said
+        assert not any("a bug in the store" in m for m in said)  # details go to the log
+        assert app.is_running
+    assert not open_library().state(pid).starred
+
+
 async def test_sigterm_saves_note_being_edited(make_app, open_library):
     app = make_app(numbered_papers(2))
     async with app.run_test(size=SIZE) as pilot:
@@ -91,7 +113,7 @@ async def test_unexpected_error_exits_nonzero_with_crash_log(make_app, data_dir)
 
 
 def test_crash_logs_follow_the_command_line(monkeypatch, tmp_path, open_library):
-    from readq.tui.app import crash_dir
+    from readq.tui.session import crash_dir
 
     lib = open_library()
     assert crash_dir(lib, demo=False) == lib.store.root  # READQ_DATA_DIR: <data>/logs

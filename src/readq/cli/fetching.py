@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from readq import history
 from readq.cli.common import AddCommand, open_library, out, warn
 from readq.cli.importing import warn_merges
 from readq.clock import utc_now
@@ -137,7 +138,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         )
         out(f"readq: {what}; nothing changed", file=sys.stderr)
         return _exit_code(found.failed)
-    report = lib.import_papers(found.papers, fetched=True, last_fetched=found.last_complete(wanted))
+    days_label = ", ".join(d.isoformat() for d in sorted(found.ok))[:60]
+    report = history.import_papers(  # one step of the undo history: readq undo takes it back
+        lib,
+        found.papers,
+        f"fetch {days_label}",
+        fetched=True,
+        last_fetched=found.last_complete(wanted),
+    )
     warn_merges(report)
     days = plural(len(wanted), "day") if len(wanted) > 1 else wanted[0].isoformat()
     got = f"{len(found.ok)} of {days}" if found.failed else days

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import os
 import signal
 import sys
 import time
@@ -18,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from readq import config, paths
+from readq import config
 from readq.crashlog import write_crash_log
 from readq.errors import ReadqError
 from readq.library import Library
@@ -28,7 +27,7 @@ from readq.tui.keymap import bindings, keymap_ids
 from readq.tui.screens.help import HelpScreen
 from readq.tui.screens.main import MainScreen
 from readq.tui.screens.note_editor import NoteEditor
-from readq.tui.session import Session, Store
+from readq.tui.session import Session, Store, crash_dir
 from readq.tui.typeahead import deliver
 from readq.views import SORTS
 
@@ -244,17 +243,6 @@ class ReadqApp(App[int]):
             self._exception = error
             self._exception_event.set()
         self._close_messages_no_wait()
-
-
-def crash_dir(library: Library, demo: bool) -> Path | None:
-    """The data dir to give ``write_crash_log``, as the command line does: the library's
-    when ``$READQ_DATA_DIR`` or ``--data-dir`` moved it (its ``logs/``), else None (the
-    user log dir). Never the demo's throw-away folder, which is deleted on exit."""
-    if demo:
-        return None
-    root = Path(library.store.root)
-    moved = bool(os.environ.get(paths.DATA_DIR_ENV)) or root.resolve() != paths.data_dir().resolve()
-    return root if moved else None
 
 
 def run_app(data_dir: Path, *, demo: bool = False) -> int:

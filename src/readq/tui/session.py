@@ -13,14 +13,16 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import gc
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from readq import history
+from readq import history, paths
 from readq.clock import iso
 from readq.config import Settings, save_setting
+from readq.crashlog import write_crash_log
 from readq.errors import ReadqError
 from readq.library import Change, ImportReport, Library
 from readq.models import DEFAULT_STATE, Entry, Paper
@@ -146,12 +148,19 @@ class Session:
         return change
 
     def submit_import(
-        self, papers: list[Paper], label: str
+        self, papers: list[Paper], label: str, *, fetched_day: dt.date | None = None
     ) -> concurrent.futures.Future[ImportReport]:
-        """Import on the store thread, recorded in the history (``u`` undoes it)."""
+        """Import on the store thread, recorded in the history (``u`` undoes it); a
+        fetched day also records its upvotes and becomes the last day fetched."""
 
         def run() -> ImportReport:
-            report = history.import_papers(self.library, papers, label)
+            report = history.import_papers(
+                self.library,
+                papers,
+                label,
+                fetched=fetched_day is not None,
+                last_fetched=fetched_day,
+            )
             self._reindex(report.new_ids + report.changed_ids)
             self._peek()
             return report
@@ -217,6 +226,10 @@ class Session:
                 failed(str(err))
 
         self.store.submit(save)
+
+    def log_crash(self, error: BaseException) -> Path | None:
+        """Keep the details of an unexpected error (never on screen), like the CLI."""
+        return write_crash_log(error, crash_dir(self.library, self.demo))
 
     def startup_messages(self) -> list[tuple[str, Literal["information", "warning"]]]:
         """What to say once at start: damage kept aside, the format upgrade."""
@@ -331,3 +344,14 @@ def _why_rebuilt(lib: Library, key: str) -> str:
     if not path.exists():
         return ""
     return persist.describe(persist.read(path, key)[1])
+
+
+def crash_dir(library: Library, demo: bool) -> Path | None:
+    """The data dir to give ``write_crash_log``, as the command line does: the library's
+    when ``$READQ_DATA_DIR`` or ``--data-dir`` moved it (its ``logs/``), else None (the
+    user log dir). Never the demo's throw-away folder, which is deleted on exit."""
+    if demo:
+        return None
+    root = Path(library.store.root)
+    moved = bool(os.environ.get(paths.DATA_DIR_ENV)) or root.resolve() != paths.data_dir().resolve()
+    return root if moved else None

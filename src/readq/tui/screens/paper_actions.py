@@ -187,12 +187,15 @@ class PaperActions(OutsideActions):
             timeout=4,
         )
 
-    async def import_papers(self, papers: list[Paper], label: str) -> ImportReport | None:
+    async def import_papers(
+        self, papers: list[Paper], label: str, fetched_day: dt.date | None = None
+    ) -> ImportReport | None:
         """Import on the store thread, as one step of the shared history (``u`` undoes
         it), then show and index the new papers; None (and said why) when it failed."""
+        future = self.session.submit_import(papers, label, fetched_day=fetched_day)
         try:
-            report = await asyncio.wrap_future(self.session.submit_import(papers, label))
-        except (ReadqError, OSError) as err:
+            report = await asyncio.wrap_future(future)
+        except Exception as err:  # every failed save is shown, whatever the cause
             self.save_failed(err)
             return None
         self.catalog_changed(report.new_ids + report.changed_ids)
@@ -236,7 +239,7 @@ class PaperActions(OutsideActions):
         self.run_worker(self._add_fetched(day, papers), group="save", exit_on_error=False)
 
     async def _add_fetched(self, day: dt.date, papers: list[Paper]) -> None:
-        report = await self.import_papers(papers, "fetch (today)")
+        report = await self.import_papers(papers, "fetch (today)", day)
         self.query_one(StatusLine).activity = ""
         if report is None:
             return

@@ -131,7 +131,7 @@ class QueueScreen(Screen[None]):
     ) -> None:
         try:
             change = await asyncio.wrap_future(fut)
-        except (ReadqError, OSError) as err:
+        except Exception as err:  # every failed save is shown, whatever the cause
             self.session.settled(changes)
             self.save_failed(err)
             return
@@ -140,8 +140,14 @@ class QueueScreen(Screen[None]):
         if done is not None:
             done(change)
 
-    def save_failed(self, err: ReadqError | OSError) -> None:
-        message = str(err) if isinstance(err, ReadqError) else f"{err.strerror or err}"
+    def save_failed(self, err: Exception) -> None:
+        if isinstance(err, ReadqError):
+            message = str(err)
+        elif isinstance(err, OSError):
+            message = f"{err.strerror or err}"
+        else:  # a bug: say so, keep the details off the screen
+            log = self.session.log_crash(err)
+            message = f"internal error ({type(err).__name__}); details in {log}"
         self.last_error = message
         self.say(f"Not saved: {message}", title="Save failed", severity="error", timeout=8)
         self.poll_now()  # show what is on disk, nothing else
