@@ -207,3 +207,18 @@ def test_fetch_after_the_seed_listings_merges_without_duplicates(
     assert all(lib.entries[pid].arxiv_id for pid in known)
     assert all(lib.entries[pid].author_names for pid in known)
     assert dict(lib.states) == states
+
+
+def test_a_fetch_is_one_step_of_the_undo_history(
+    api: LocalApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--date", api.day("normal").isoformat())
+    assert (code, err) == (0, "")
+    assert len(Library.open()) == 6
+    assert main(["undo", "--list"]) == 0
+    assert "fetch 2024-01-22" in capsys.readouterr().out
+    assert main(["undo"]) == 0
+    capsys.readouterr()
+    assert len(Library.open()) == 0  # the fetched papers are gone again
+    assert main(["redo"]) == 0
+    assert len(Library.open()) == 6
