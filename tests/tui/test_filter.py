@@ -68,3 +68,19 @@ async def test_stale_filter_result_never_overwrites_newer(make_app):
         screen.post_message(stale)
         await settle(pilot)
         assert titles(app) == newest
+
+
+async def test_no_match_in_the_view_says_how_many_are_in_all(make_app):
+    app = make_app(numbered_papers(30))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # Starred: empty
+        await pilot.press("/", *"robotics")
+        await settle(pilot)
+        assert titles(app) == []
+        in_all = sum(1 for e in app.library.entries.values() if "robotics" in e.title.lower())
+        assert in_all and f"0 here · {in_all} in All: press 4" in status(app)
+        await pilot.press("enter", "4")
+        await settle(pilot)
+        assert len(titles(app)) == in_all
+        assert "0 here" not in status(app)

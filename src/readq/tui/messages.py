@@ -10,11 +10,15 @@ from readq.search.index import SearchResult
 class FilterResult(Message):
     """Matching finished for ``generation``; stale results are dropped by the screen."""
 
-    def __init__(self, generation: int, query: str, result: SearchResult) -> None:
+    def __init__(
+        self, generation: int, query: str, result: SearchResult, elsewhere: int = 0
+    ) -> None:
         super().__init__()
         self.generation = generation
         self.query = query
         self.result = result
+        self.elsewhere = elsewhere
+        """Matches in the whole library when none is in the view (0 otherwise)."""
 
 
 class IndexProgress(Message):

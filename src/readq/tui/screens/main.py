@@ -299,12 +299,15 @@ class MainScreen(QueueActions):
         result = index.search(query, states=states, cancelled=cancelled)
         if result.cancelled or cancelled():
             return
+        everywhere = result.ids
         if not (result.ranked and relevance):
             hits = set(result.ids)
             result.ids = [i for i in base if i in hits]
         elif len(within) != len(index):
             result.ids = [i for i in result.ids if i in within]
-        self.post_message(FilterResult(gen, query, result))
+        shown_in_all = (i for i in everywhere if not getattr(states.get(i), "removed", False))
+        elsewhere = 0 if result.ids else sum(1 for _ in shown_in_all)
+        self.post_message(FilterResult(gen, query, result, elsewhere))
 
     @on(FilterResult)
     def _filter_result_in(self, message: FilterResult) -> None:
@@ -312,6 +315,7 @@ class MainScreen(QueueActions):
             return  # an older keystroke: never overwrite a newer result
         self.filter_pending = False
         self._filter_result = message.result
+        self.query_one(StatusLine).elsewhere = message.elsewhere
         top = self._top_after_filter
         self._top_after_filter = False
         ids = message.result.ids

@@ -9,23 +9,19 @@ from textual.widgets import Static
 from readq.text import plural
 
 
-def status_text(
-    *,
-    shown: int,
-    total: int,
-    filtering: bool,
-    pending: bool,
-    errors: tuple[str, ...],
-    marked: int,
-    indexing: str,
-    activity: str = "",
-) -> Text:
+def status_text(line: StatusLine) -> Text:
+    """The line for the state in ``line``'s reactive attributes."""
+    shown, total, elsewhere = line.shown, line.total, line.elsewhere
+    filtering, pending, errors = line.filtering, line.pending, line.errors
+    marked, indexing, activity = line.marked, line.indexing, line.activity
     parts: list[tuple[str, str]] = []
     if activity:
         parts.append((activity, "italic"))
     if filtering:
         if pending:
             parts.append(("filtering…", "italic"))
+        elif shown == 0 and elsewhere:  # the view hides them: say where they are
+            parts.append((f"0 here · {elsewhere:,} in All: press 4", "bold"))
         else:
             parts.append((f"{shown:,} of {total:,}", "bold"))
         if errors:
@@ -62,18 +58,11 @@ class StatusLine(Static):
     """What is still being indexed: ``"titles"``, ``"abstracts"``, or nothing."""
     activity: reactive[str] = reactive("", layout=False, repaint=False)
     """Work in progress to show first, e.g. ``fetching today's papers…``."""
+    elsewhere: reactive[int] = reactive(0, layout=False, repaint=False)
+    """Matches outside the view when none is in it."""
 
     def _paint(self) -> None:
-        text = status_text(
-            shown=self.shown,
-            total=self.total,
-            filtering=self.filtering,
-            pending=self.pending,
-            errors=self.errors,
-            marked=self.marked,
-            indexing=self.indexing,
-            activity=self.activity,
-        )
+        text = status_text(self)
         # Fixed width, so no relayout of the screen per keystroke.
         self.update(text, layout=False)
 
@@ -99,6 +88,9 @@ class StatusLine(Static):
         self._paint()
 
     def watch_indexing(self) -> None:
+        self._paint()
+
+    def watch_elsewhere(self) -> None:
         self._paint()
 
     def watch_activity(self) -> None:
