@@ -135,3 +135,21 @@ def test_run_app_returns_exit_codes(monkeypatch, data_dir):
 
     monkeypatch.setattr(app_module.ReadqApp, "run", fine)
     assert app_module.run_app(data_dir) == 0
+
+
+async def test_the_palette_key_leaves_the_footer_when_the_terminal_shrinks(make_app):
+    from textual.widgets import Footer
+
+    app = make_app(numbered_papers(3))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        assert footer.query(".-command-palette")
+        await pilot.resize_terminal(60, 15)
+        await settle(pilot)
+        await pilot.pause()
+        assert not footer.query(".-command-palette")
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        await pilot.pause()
+        assert footer.query(".-command-palette")

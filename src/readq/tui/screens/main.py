@@ -96,7 +96,10 @@ class MainScreen(QueueActions):
     def on_resize(self, event: events.Resize) -> None:
         self.update_layout()
         self.filter_input.placeholder = placeholder(self.filter_input.size.width)
-        self.query_one(Footer).show_command_palette = event.size.width >= 80
+        footer, wide = self.query_one(Footer), event.size.width >= 80
+        if footer.show_command_palette != wide:  # a plain reactive: the keys need redrawing
+            footer.show_command_palette = wide
+            footer.refresh(recompose=True)
 
     async def run_command(self, cmd: Command) -> None:
         """Run a command of the palette on the node of its scope."""
