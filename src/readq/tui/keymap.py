@@ -136,7 +136,7 @@ COMMANDS: tuple[Command, ...] = (
         "S",
         "Sort",
         "Cycle sort order",
-        "cycle the sort: new first, date, upvotes, title, added",
+        "cycle the sort: new first, date, upvotes, title, added, trending",
         "Views",
     ),
     Command(
