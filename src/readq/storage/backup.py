@@ -35,6 +35,7 @@ from readq.storage.layout import (
 )
 from readq.storage.lock import library_lock
 from readq.storage.store import Store
+from readq.text import plural
 
 BACKUP_DIR = "backups"
 KEEP = {"daily": 14, "pre-import": 10, "pre-bulk": 10, "pre-restore": 5}
@@ -54,7 +55,7 @@ class Backup:
     @property
     def label(self) -> str:
         when = self.taken.strftime("%Y-%m-%d %H:%M:%S")
-        return f"{when} UTC  {self.kind:<11} {self.papers} papers with state"
+        return f"{when} UTC  {self.kind:<11} {plural(self.papers, 'paper')} with state"
 
 
 def snapshot_state(store: Store) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from readq.text import plural
 from readq.tui.keymap import Command, palette_commands
 
 
@@ -37,7 +38,7 @@ class ReadqCommands(Provider):
         for cmd in palette_commands():
             title = cmd.title
             if cmd.action == "export":
-                title = f"Export {screen.starred_count} starred papers"
+                title = f"Export {plural(screen.starred_count, 'starred paper')}"
             if cmd.action == "undo" and screen.undo_label:
                 title = f"Undo {screen.undo_label}"
             help_text = cmd.help[:1].upper() + cmd.help[1:]
