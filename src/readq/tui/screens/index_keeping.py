@@ -31,6 +31,7 @@ class IndexKeeping(QueueScreen):
         def titles_done() -> None:
             self.post_message(IndexProgress(titles=True, abstracts=False))
 
+        self.app.call_from_thread(self.load_momentum)
         done = session.start_index(lambda: worker.is_cancelled, titles_done)
         if session.index_report:
             self.app.call_from_thread(self.say, session.index_report, title="Search index")

@@ -243,6 +243,7 @@ class PaperActions(OutsideActions):
         self.query_one(StatusLine).activity = ""
         if report is None:
             return
+        self.load_momentum()  # today's upvotes joined the history
         self.say(
             f"Fetched {plural(len(papers), 'paper')} for {day}: {report.new:,} new, "
             f"{report.updated:,} updated"

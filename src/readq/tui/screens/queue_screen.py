@@ -140,6 +140,23 @@ class QueueScreen(Screen[None]):
         if done is not None:
             done(change)
 
+    def load_momentum(self) -> None:
+        """Read the upvote history on the store thread; the list shows ``▲42 +30``."""
+        self.run_worker(
+            self._load_momentum(), group="momentum", exclusive=True, exit_on_error=False
+        )
+
+    async def _load_momentum(self) -> None:
+        try:
+            momenta = await self.session.store.call(self.session.library.momenta)
+        except (ReadqError, OSError):
+            return  # the list simply shows no momentum; doctor reports damaged files
+        self._show_momentum(momenta)
+
+    def _show_momentum(self, momenta: dict[str, int]) -> None:
+        self.paper_list.momentum = momenta
+        self.paper_list.refresh()
+
     def save_failed(self, err: Exception) -> None:
         if isinstance(err, ReadqError):
             message = str(err)

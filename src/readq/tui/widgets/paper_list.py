@@ -92,6 +92,8 @@ class PaperList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.new_since = new_since
+        self.momentum: Mapping[str, int] = {}
+        """Upvotes gained per day (from fetches); shown as ``+N`` beside the upvotes."""
         """Papers first seen after this are new (``✦``); None: no paper is new."""
         self._clock = today
         self._entries = entries
@@ -341,6 +343,9 @@ class PaperList(ScrollView, can_focus=True):
                 date = short_date(entry.published, self._today).ljust(6)
             votes = upvotes_text(entry.upvotes)
             meta = "  " + date + (f" ▲{votes}" if votes else "").rjust(6)
+            if self.momentum and width >= 90:  # a column only once fetches measured any
+                gain = self.momentum.get(entry.id, 0)
+                meta += (f" +{upvotes_text(gain)}" if gain > 0 else "").ljust(6)
             head.append(Segment(meta, row_style + style("paper-list--meta")))
         head.append(Segment("  ", row_style))
         return head
