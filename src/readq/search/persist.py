@@ -47,7 +47,7 @@ from readq.storage.layout import abstract_shards, catalog_shards
 if TYPE_CHECKING:
     from readq.search.matching import QueryMatching
 
-FORMAT = 1  # bump on any change of the payload's layout or of what the words mean
+FORMAT = 2  # bump on any change of the payload's layout or of what the words mean
 MAGIC = b"READQIX\n"
 _HEAD = struct.Struct(">8sIQI")  # magic, format, payload length, CRC-32 of the payload
 INDEX_DIR = "index"
@@ -144,8 +144,17 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
         "post": post,
         "arxiv": {k: sorted(v) for k, v in ix._arxiv.items() if v},
         "date_rank": (array("I", positions).tobytes(), array("I", order).tobytes()),
+        # stemming every word is ~0.1 s of a first query at 100k papers: stored instead
+        "stems": _stems_of(ix._vocab.stem_table(), post),
     }
     return marshal.dumps(payload)
+
+
+def _stems_of(table: dict[str, list[str]], post: dict[str, Any]) -> dict[str, list[str]]:
+    """The stem table of the words saved (a word no paper has any more is not)."""
+    kept = {w for words, _, _ in post.values() for w in words}
+    stems = {root: [w for w in words if w in kept] for root, words in table.items()}
+    return {root: words for root, words in stems.items() if words}
 
 
 def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, Entry]) -> None:
@@ -180,6 +189,7 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
         table.fresh.extend(words)
         ix._post[fld] = table
         ix._vocab.take_fresh(table)
+    ix._vocab.restore_stems(payload["stems"])
     ix._arxiv = {k: set(v) for k, v in payload["arxiv"].items()}
     pos_b, order_b = payload["date_rank"]
     ix._date_rank = (array("I", pos_b).tolist(), array("I", order_b).tolist())
@@ -200,6 +210,8 @@ def _validate(payload: Any, key: str) -> None:
     if any(len(payload[k]) != n for k in sized) or len(payload["crc"]) != 4 * n:
         raise _Unusable("damaged")
     if any(len(b) != 4 * n for b in payload["date_rank"]):
+        raise _Unusable("damaged")
+    if not isinstance(payload["stems"], dict):
         raise _Unusable("damaged")
     for words, ends, flat in payload["post"].values():
         if len(ends) != 8 * len(words) or len(flat) % 4:
