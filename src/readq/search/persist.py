@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from readq.models import Entry
-from readq.search.vocabulary import Postings
+from readq.search import entrytable
+from readq.search.stored import StoredPostings, pack_strs, unpack_strs
 from readq.storage.fsutil import FILE_MODE, fsync_dir, remove_quietly
 from readq.storage.layout import abstract_shards, catalog_shards
 
@@ -87,13 +88,16 @@ def index_path(data_dir: Path) -> Path:
 
 def library_key(library: LibraryLike) -> str:
     """A digest of the library's content as the file system shows it: every catalog
-    and abstract shard's (mtime, inode, size), the papers loaded, and :data:`FORMAT`.
+    and abstract shard's (mtime, inode, size), which shards were loaded, and
+    :data:`FORMAT`.
     Catalog shards use the signatures the library recorded when it read them, so an
     index built from this library is never keyed to a newer catalog."""
     store = library.store
     loaded: dict[str, Any] = getattr(library, "_signatures", {}) or {}
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}:{len(library.entries)}".encode())
+    # the papers are the catalog shards' (their signatures below); a library that
+    # loaded one shard only (``catalog_prefix``) has a key of its own
+    h.update(f"{FORMAT}:{getattr(library, 'catalog_scope', '')}".encode())
     for rel in catalog_shards():
         sig = loaded[rel] if rel in loaded else store.signature(rel)
         h.update(f"|{rel}:{sig}".encode())
@@ -128,19 +132,20 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
                 words.append(w)
                 flat.extend(arr)
                 ends.append(len(flat))
-        post[fld] = (words, ends.tobytes(), flat.tobytes())
+        post[fld] = (pack_strs(words), ends.tobytes(), flat.tobytes())
     positions, order = ix._date_ranks()
     payload = {
         "key": key,
-        "ids": ix._ids,
+        "ids": pack_strs(ix._ids),
+        "entries": entrytable.encode(ix._entries),
         "has": bytes(has),
         "crc": crc.tobytes(),
         "code": sorted(ix._code),
         "code_links": sorted(ix._code_links),
-        "up": ix._up,
-        "authors": ix._authors,
-        "published": ix._published,
-        "seen": ix._seen,
+        "up": array("q", ix._up).tobytes(),
+        "authors": array("q", ix._authors).tobytes(),
+        "published": pack_strs(ix._published),
+        "seen": pack_strs(ix._seen),
         "post": post,
         "arxiv": {k: sorted(v) for k, v in ix._arxiv.items() if v},
         "date_rank": (array("I", positions).tobytes(), array("I", order).tobytes()),
@@ -152,19 +157,28 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
 
 def _stems_of(table: dict[str, list[str]], post: dict[str, Any]) -> dict[str, list[str]]:
     """The stem table of the words saved (a word no paper has any more is not)."""
-    kept = {w for words, _, _ in post.values() for w in words}
+    kept = {w for words, _, _ in post.values() for w in unpack_strs(words)}
     stems = {root: [w for w in words if w in kept] for root, words in table.items()}
     return {root: words for root, words in stems.items() if words}
 
 
 def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, Entry]) -> None:
-    """Fill ``ix``'s tables from a payload :func:`read` returned (validated there) and
-    the library's ``entries``; raises KeyError if the library lacks one of its papers."""
-    ids: list[str] = payload["ids"]
+    """Fill ``ix``'s tables from a payload :func:`read` returned (validated there).
+
+    The entries are the index's own (as indexed, decoded on first use), so a library
+    whose catalog is read lazily is not read whole. A fully loaded catalog (a plain
+    dict) is checked to have every paper: KeyError if it lacks one (not its index)."""
+    ids = unpack_strs(payload["ids"])
     n = len(ids)
+    sized = [payload["has"], payload["crc"][::4], *(b[::4] for b in payload["date_rank"])]
+    sized += [payload["up"][::8], payload["authors"][::8], payload["entries"][0][::8]]
+    if any(len(b) != n for b in sized):
+        raise ValueError("a table of the index file has the wrong length")
+    if type(entries) is dict and not all(map(entries.__contains__, ids)):
+        raise KeyError("a paper of the index is not in the library")
     ix._ids = ids
     ix._num = dict(zip(ids, range(n), strict=True))
-    ix._entries = list(map(entries.__getitem__, ids))
+    ix._entries = entrytable.EntryTable.decoded_from(*payload["entries"])
     crc = array("I")
     crc.frombytes(payload["crc"])
     ix._abstract_crc = crc
@@ -173,19 +187,16 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
     ix._abstracts = list(map(kinds.__getitem__, payload["has"]))
     ix._code = set(payload["code"])
     ix._code_links = set(payload["code_links"])
-    ix._up, ix._authors = payload["up"], payload["authors"]
-    ix._published, ix._seen = payload["published"], payload["seen"]
-    for fld, (words, ends_b, flat_b) in payload["post"].items():
-        table = Postings()
-        view = memoryview(flat_b)
-        ends = array("Q")
-        ends.frombytes(ends_b)
-        start = 0
-        for w, end in zip(words, ends, strict=True):
-            arr = array("I")
-            arr.frombytes(view[start * 4 : end * 4])
-            table[w] = arr
-            start = end
+    ix._up, ix._authors = (array("q", payload[k]).tolist() for k in ("up", "authors"))
+    ix._published, ix._seen = (unpack_strs(payload[k]) for k in ("published", "seen"))
+    if len(ix._published) != n or len(ix._seen) != n:
+        raise ValueError("a table of the index file has the wrong length")
+    for fld, (packed, ends_b, flat_b) in payload["post"].items():
+        words = unpack_strs(packed)
+        ends, flat = array("Q", ends_b), array("I", flat_b)
+        if len(ends) != len(words) or (words and ends[-1] != len(flat)):
+            raise ValueError("postings of the index file do not add up")
+        table = StoredPostings(words, ends, flat)  # arrays made per word on first use
         table.fresh.extend(words)
         ix._post[fld] = table
         ix._vocab.take_fresh(table)
@@ -205,18 +216,13 @@ def _validate(payload: Any, key: str) -> None:
         raise _Unusable("damaged")
     if payload.get("key") != key:
         raise _Unusable("stale")
-    n = len(payload["ids"])
-    sized = ("up", "authors", "published", "seen", "has")
-    if any(len(payload[k]) != n for k in sized) or len(payload["crc"]) != 4 * n:
-        raise _Unusable("damaged")
-    if any(len(b) != 4 * n for b in payload["date_rank"]):
+    ends, blob = payload["entries"]
+    if len(ends) % 8 or (ends and array("Q", ends[-8:])[0] != len(blob)):
         raise _Unusable("damaged")
     if not isinstance(payload["stems"], dict):
         raise _Unusable("damaged")
-    for words, ends, flat in payload["post"].values():
-        if len(ends) != 8 * len(words) or len(flat) % 4:
-            raise _Unusable("damaged")
-        if words and array("Q", ends[-8:])[0] * 4 != len(flat):
+    for _, ends, flat in payload["post"].values():
+        if len(ends) % 8 or len(flat) % 4:
             raise _Unusable("damaged")
 
 
