@@ -201,8 +201,11 @@ def select(
     if query:
         parsed, _ = parse_query(query)
         index = _index_for(library, parsed)  # before the ids: a lazy catalog takes them
-        ids = view_rows(paper_ids(library.entries), library.states, _view(view))
-        result = index.search(parsed, states=library.states, within=set(ids))
+        every = paper_ids(library.entries)
+        ids = view_rows(every, library.states, _view(view))
+        # a view of every paper restricts nothing: no 100,000-id set per search
+        within = None if len(ids) == len(every) else set(ids)
+        result = index.search(parsed, states=library.states, within=within)
         ids, errors = result.ids, result.errors
         if result.ranked and sort is None:
             return Selection(ids, errors)
