@@ -27,11 +27,11 @@ class EntryTable:
 
     def __init__(self) -> None:
         self._items: list[Entry | None] = []
-        self._blob = b""
+        self._blob: bytes | memoryview = b""
         self._ends = array("Q")
 
     @classmethod
-    def decoded_from(cls, ends: bytes, blob: bytes) -> EntryTable:
+    def decoded_from(cls, ends: bytes, blob: bytes | memoryview) -> EntryTable:
         """A table over :func:`encode`'s output (records decoded on demand)."""
         table = cls()
         table._ends.frombytes(ends)

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 FORMAT = 2  # bump on any change of the payload's layout or of what the words mean
 MAGIC = b"READQIX\n"
 _HEAD = struct.Struct(">8sIQI")  # magic, format, payload length, CRC-32 of the payload
+_META = struct.Struct(">Q")  # payload: length of the marshal data, it, the byte tables
 INDEX_DIR = "index"
 INDEX_FILE = "search.idx"
 TEMP_SUFFIX = ".idx-tmp"
@@ -125,6 +126,7 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
         else:
             has[d] = 1
     post = {}
+    raw: list[bytes] = []
     for fld, table in ix._post.items():
         words, ends, flat = [], array("Q"), array("I")
         for w, arr in table.items():
@@ -132,12 +134,12 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
                 words.append(w)
                 flat.extend(arr)
                 ends.append(len(flat))
-        post[fld] = (pack_strs(words), ends.tobytes(), flat.tobytes())
+        post[fld] = (pack_strs(words), ends.tobytes(), _section(raw, flat.tobytes()))
     positions, order = ix._date_ranks()
     payload = {
         "key": key,
         "ids": pack_strs(ix._ids),
-        "entries": entrytable.encode(ix._entries),
+        "entries": _entries_of(ix._entries, raw),
         "has": bytes(has),
         "crc": crc.tobytes(),
         "code": sorted(ix._code),
@@ -152,7 +154,20 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
         # stemming every word is ~0.1 s of a first query at 100k papers: stored instead
         "stems": _stems_of(ix._vocab.stem_table(), post),
     }
-    return marshal.dumps(payload)
+    payload["raw"] = [len(b) for b in raw]
+    meta = marshal.dumps(payload)
+    return b"".join([_META.pack(len(meta)), meta, *raw])
+
+
+def _section(raw: list[bytes], data: bytes) -> int:
+    """Put a big byte table after the marshal data (read in place, never copied)."""
+    raw.append(data)
+    return len(raw) - 1
+
+
+def _entries_of(table: entrytable.EntryTable, raw: list[bytes]) -> tuple[bytes, int]:
+    ends, blob = entrytable.encode(table)
+    return ends, _section(raw, blob)
 
 
 def _stems_of(table: dict[str, list[str]], post: dict[str, Any]) -> dict[str, list[str]]:
@@ -193,8 +208,8 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
         raise ValueError("a table of the index file has the wrong length")
     for fld, (packed, ends_b, flat_b) in payload["post"].items():
         words = unpack_strs(packed)
-        ends, flat = array("Q", ends_b), array("I", flat_b)
-        if len(ends) != len(words) or (words and ends[-1] != len(flat)):
+        ends, flat = array("Q", ends_b), flat_b  # flat: a view of the file's bytes
+        if len(ends) != len(words) or (words and ends[-1] * 4 != len(flat)):
             raise ValueError("postings of the index file do not add up")
         table = StoredPostings(words, ends, flat)  # arrays made per word on first use
         table.fresh.extend(words)
@@ -243,12 +258,13 @@ def read(path: Path, key: str) -> tuple[dict[str, Any] | None, str]:
         _validate(payload, key)
     except _Unusable as why:
         return None, str(why)
-    except (ValueError, EOFError, TypeError, KeyError, AttributeError, OverflowError):
+    except (ValueError, EOFError, TypeError, KeyError, AttributeError, OverflowError, IndexError):
         return None, "damaged"
     return payload, ""
 
 
 def _decode(raw: bytes) -> Any:
+    """The payload: marshal data, with its big byte tables as views of ``raw``."""
     if len(raw) < _HEAD.size:
         raise _Unusable("damaged")
     magic, fmt, length, digest = _HEAD.unpack_from(raw)
@@ -259,7 +275,20 @@ def _decode(raw: bytes) -> Any:
     body = memoryview(raw)[_HEAD.size :]
     if len(body) != length or zlib.crc32(body) != digest:
         raise _Unusable("damaged")
-    return marshal.loads(body)
+    (size,) = _META.unpack_from(body)
+    payload = marshal.loads(body[_META.size : _META.size + size])
+    if not isinstance(payload, dict):
+        raise _Unusable("damaged")
+    sections, at = [], _META.size + size
+    for length in payload["raw"]:
+        sections.append(body[at : at + length])
+        at += length
+    if at != len(body):
+        raise _Unusable("damaged")
+    payload["post"] = {f: (w, e, sections[k]) for f, (w, e, k) in payload["post"].items()}
+    ends, k = payload["entries"]
+    payload["entries"] = (ends, sections[k])
+    return payload
 
 
 def write(path: Path, body: bytes) -> None:

@@ -1,7 +1,8 @@
 """Compact forms of the index's tables on disk, read without building them whole.
 
 * :class:`StoredPostings`: the postings of one field as loaded from the index file:
-  one flat ``array('I')`` of paper numbers and each word's span of it. A word's array
+  one flat table of paper numbers (``array('I')`` bytes, a view of the file's bytes)
+  and each word's span of it. A word's array
   is made when a query first asks for it (a keystroke touches a few dozen words of
   ~36,000), instead of ~36,000 arrays at open time. Anything that walks the whole
   table (saving, re-indexing) makes them all first.
@@ -45,7 +46,7 @@ def unpack_strs(packed: Any) -> list[str]:
 class StoredPostings(Postings):
     """word -> array of paper numbers, made from the stored flat array on first use."""
 
-    def __init__(self, words: list[str], ends: array[int], flat: array[int]) -> None:
+    def __init__(self, words: list[str], ends: array[int], flat: memoryview) -> None:
         super().__init__()
         self._spans = dict(zip(words, range(len(words)), strict=True))
         self._ends = ends
@@ -55,7 +56,8 @@ class StoredPostings(Postings):
         k = self._spans.pop(word, None)
         if k is None:
             return None
-        arr = self._flat[self._ends[k - 1] if k else 0 : self._ends[k]]
+        arr: array[int] = array("I")
+        arr.frombytes(self._flat[4 * self._ends[k - 1] if k else 0 : 4 * self._ends[k]])
         dict.__setitem__(self, word, arr)
         return arr
 
