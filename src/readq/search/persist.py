@@ -7,13 +7,18 @@ truth, so it is trusted only when everything checks out:
   torn, truncated or flipped file fails the digest and is rebuilt, reported once (the
   rebuilt file replaces it);
 * the payload's *library key* (:func:`library_key`: a digest of every catalog and
-  abstract shard's mtime, inode and size, the number of papers and the format): any
-  change to the library by this or another process makes the index stale;
+  abstract shard's mtime, inode and size, which catalog shards the library loaded,
+  and the format): any change to the library by this or another process makes the
+  index stale;
 * a file of a newer format (a newer readq wrote it) is ignored and rebuilt.
 
 The payload is ``marshal`` data (plain lists, tuples, str, bytes, ints: loading it
-never runs code, unlike pickle) with the postings as raw ``array('I')`` bytes; paper
-entries are not stored (the library has them), the date order is.
+never runs code, unlike pickle), long lists of strings packed into one string
+(:mod:`readq.search.stored`), then the big byte tables, read in place as views of the
+file's bytes: the postings (raw ``array('I')`` bytes, a word's array made when a query
+first asks for it) and one marshal record per paper entry (decoded when a paper is
+looked at, :mod:`readq.search.entrytable`), so opening the index needs neither the
+library's catalog nor ~36,000 arrays. The date order and the stem table are stored too.
 Writing is temp file + fsync + atomic rename (:mod:`readq.storage.fsutil`) with a
 unique temp name, so a crash leaves the old or the new file and two processes
 writing at once each rename a whole file (the last one wins; an index saved under an
