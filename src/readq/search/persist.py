@@ -186,15 +186,16 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
     """Fill ``ix``'s tables from a payload :func:`read` returned (validated there).
 
     The entries are the index's own (as indexed, decoded on first use), so a library
-    whose catalog is read lazily is not read whole. A fully loaded catalog (a plain
-    dict) is checked to have every paper: KeyError if it lacks one (not its index)."""
+    whose catalog is read lazily is not read whole. The key already names the catalog
+    files; a fully loaded catalog (a plain dict) with fewer papers than the index
+    raises KeyError all the same (not its index)."""
     ids = unpack_strs(payload["ids"])
     n = len(ids)
     sized = [payload["has"], payload["crc"][::4], *(b[::4] for b in payload["date_rank"])]
     sized += [payload["up"][::8], payload["authors"][::8], payload["entries"][0][::8]]
     if any(len(b) != n for b in sized):
         raise ValueError("a table of the index file has the wrong length")
-    if type(entries) is dict and not all(map(entries.__contains__, ids)):
+    if type(entries) is dict and len(entries) < n:
         raise KeyError("a paper of the index is not in the library")
     ix._ids = ids
     ix._num = dict(zip(ids, range(n), strict=True))
