@@ -356,6 +356,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     ap.add_argument("--disk-size", type=int, default=100_000, help="0: skip the on-disk part")
+    ap.add_argument("--baseline", type=Path, help="src/ of a readq to compare, same run")
     ap.add_argument(
         "--from-json",
         type=Path,
@@ -377,7 +378,7 @@ def main(argv: list[str] | None = None) -> None:
         if n == a.disk_size:
             from bench_search_disk import bench_disk  # type: ignore[import-not-found]
 
-            r["disk"] = bench_disk(n, a.workdir, *read_listing(listing(n, a.workdir)))
+            r["disk"] = bench_disk(n, a.workdir, *read_listing(listing(n, a.workdir)), a.baseline)
             print(json.dumps(r["disk"], indent=1), flush=True)
         results.append(r)
         print(

@@ -9,6 +9,10 @@ On a real library of N papers (imported once into ``<workdir>/lib-N`` and reused
 * ``readq list QUERY --limit 20`` as a whole process (interpreter, imports, opening the
   library, opening the index, search, printing), with the index current; ``readq list
   --limit 20`` (no query) in the same run as the floor set by opening the library;
+* with ``--baseline SRC`` (e.g. ``/work/main/src``), the same open, keystrokes and
+  whole-process figures of that readq in the same run, interleaved round by round
+  (subprocesses with ``PYTHONPATH=SRC``, on a copy of the library so that each keeps
+  its own index file): the before/after table;
 * tantivy (when installed) in the same run: build of the same titles and abstracts
   into an index directory, open, and the median of the text parts of the 20 queries
   with its fuzzy query parser (distance 1, prefixes on).
@@ -16,6 +20,7 @@ On a real library of N papers (imported once into ``<workdir>/lib-N`` and reused
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -61,18 +66,81 @@ def library_of(n: int, workdir: Path, entries: list[Entry], abstracts: dict[str,
     return root
 
 
-def _readq_list(root: Path, query: str | None) -> float:
+def _readq_list(root: Path, query: str | None, src: Path | None = None) -> float:
     exe = Path(sys.executable).with_name("readq")
     cmd = [str(exe), "--data-dir", str(root), "list", "--limit", "20"]
     if query:
         cmd.insert(4, query)
+    env = dict(os.environ, PYTHONPATH=str(src)) if src else None
     t = time.perf_counter()
-    subprocess.run(cmd, check=False, capture_output=True)
+    subprocess.run(cmd, check=False, capture_output=True, env=env)
     return time.perf_counter() - t
 
 
+# Run in a subprocess under the baseline's PYTHONPATH: open + keystrokes, as below.
+_PROBE = """
+import json, sys, time
+from readq.library import Library
+from readq.search.index import SearchIndex
+lib = Library.open(sys.argv[1])
+SearchIndex.open_or_build(lib)  # in the baseline's own file format
+opens = []
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter()
+    index = SearchIndex.open_current(lib)
+    opens.append(time.perf_counter() - t)
+index.prepare()
+keys = []
+for text in json.loads(sys.argv[2]):
+    for k in range(1, len(text) + 1):
+        t = time.perf_counter()
+        index.search(text[:k], states=lib.states)
+        keys.append(time.perf_counter() - t)
+print(json.dumps({"opens": opens, "keys": keys}))
+"""
+
+
+def _probe(root: Path, src: Path | None, rounds: int) -> dict[str, list[float]]:
+    env = dict(os.environ, PYTHONPATH=str(src)) if src else None
+    cmd = [sys.executable, "-c", _PROBE, str(root), json.dumps(TYPED), str(rounds)]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def bench_baseline(root: Path, src: Path, rounds: int) -> dict[str, Any]:
+    """Before (``src``) and after (this checkout), interleaved, in one run."""
+    base_root = root.with_name(root.name + "-baseline")
+    if not (base_root / ".bench-complete").exists():
+        shutil.rmtree(base_root, ignore_errors=True)
+        shutil.copytree(root, base_root, ignore=shutil.ignore_patterns("index"))
+    sides: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
+    for _ in range(rounds):
+        for side, where, code in (("before", base_root, src), ("after", root, None)):
+            got = _probe(where, code, 3)
+            got["list"] = [_readq_list(where, q, code) for q in LIST_QUERIES]
+            got["list_noquery"] = [_readq_list(where, None, code)]
+            for k, v in got.items():
+                sides[side].setdefault(k, []).extend(v)
+    out: dict[str, Any] = {}
+    for side, got in sides.items():
+        out[side] = {
+            "open_ms": statistics.median(got["opens"]) * 1000,
+            "key_median_ms": statistics.median(got["keys"]) * 1000,
+            "key_p95_ms": pct(got["keys"], 95) * 1000,
+            "list_ms": statistics.median(got["list"]) * 1000,
+            "list_noquery_ms": statistics.median(got["list_noquery"]) * 1000,
+        }
+    out["src"] = str(src)
+    return out
+
+
 def bench_disk(
-    n: int, workdir: Path, entries: list[Entry], abstracts: dict[str, str], rounds: int = 5
+    n: int,
+    workdir: Path,
+    entries: list[Entry],
+    abstracts: dict[str, str],
+    baseline: Path | None = None,
+    rounds: int = 5,
 ) -> dict[str, Any]:
     root = library_of(n, workdir, entries, abstracts)
     load_before = os.getloadavg()[0]
@@ -120,6 +188,8 @@ def bench_disk(
         "list_noquery_ms": floor * 1000,
         "load": (load_before, os.getloadavg()[0]),
     }
+    if baseline is not None:
+        out["baseline"] = bench_baseline(root, baseline, rounds)
     out |= bench_tantivy(n, workdir, entries, abstracts)
     return out
 
@@ -207,6 +277,8 @@ def render_disk(r: dict[str, Any]) -> list[str]:
         f" {r['list_median_ms']:.0f} ms | < 300 ms | {_met(r['list_median_ms'], 300)} |",
         f"| `readq list` (no query) whole process, same run | {r['list_noquery_ms']:.0f} ms | | |",
     ]
+    if r.get("baseline"):
+        lines += render_baseline(r["baseline"])
     if r.get("tantivy") == "ok":
         lines += [
             "",
@@ -223,6 +295,30 @@ def render_disk(r: dict[str, Any]) -> list[str]:
             f" {r['tantivy_median_ms']:.1f} ms | {r['tantivy_p95_ms']:.1f} ms |"
             f" {r['tantivy_mb']:.0f} MB |",
         ]
+    return lines
+
+
+def render_baseline(b: dict[str, Any]) -> list[str]:
+    before, after = b["before"], b["after"]
+    rows = [
+        ("open a current index (library already open)", "open_ms", "ms"),
+        ("per keystroke, median", "key_median_ms", "< 5 ms"),
+        ("per keystroke, p95", "key_p95_ms", "< 20 ms"),
+        ("`readq list QUERY --limit 20` whole process, median", "list_ms", "< 300 ms"),
+        ("`readq list --limit 20` (no query) whole process", "list_noquery_ms", ""),
+    ]
+    lines = [
+        "",
+        f"Before and after, same run (before: `{b['src']}`, run with `PYTHONPATH`; the two"
+        " alternate round by round, each on its own copy of the library and its own index"
+        " file):",
+        "",
+        "| measure | before | after | after/before | target |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, key, target in rows:
+        x, y = before[key], after[key]
+        lines.append(f"| {label} | {x:.1f} ms | {y:.1f} ms | {y / x:.2f}x | {target} |")
     return lines
 
 

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
     from readq.library import ImportReport, Library
     from readq.models import Entry, PaperState
-    from readq.search.index import SearchResult
+    from readq.search.index import SearchIndex, SearchResult
+    from readq.search.query import Query
     from readq.views import View
 
 __all__ = [
@@ -92,16 +93,21 @@ class Selection(NamedTuple):
 
 
 def open_library(
-    data_dir: str | Path | None = None, *, catalog_prefix: str | None = None
+    data_dir: str | Path | None = None,
+    *,
+    catalog_prefix: str | None = None,
+    lazy_catalog: bool = False,
 ) -> Library:
     """Open the library in ``data_dir``, else ``$READQ_DATA_DIR``, else the user data dir.
 
     A missing directory is an empty library (created on the first change). With
-    ``catalog_prefix`` only the papers whose id starts with that hex digit are loaded.
+    ``catalog_prefix`` only the papers whose id starts with that hex digit are loaded;
+    with ``lazy_catalog`` papers are read when looked up (for a search that prints a
+    few of them: the search index on disk supplies them when it is current).
     """
     from readq.library import Library
 
-    return Library.open(data_dir, catalog_prefix=catalog_prefix)
+    return Library.open(data_dir, catalog_prefix=catalog_prefix, lazy_catalog=lazy_catalog)
 
 
 def import_listing(
@@ -136,15 +142,27 @@ def search_ids(
     The result has ``ids`` (best first when ``ranked``) and ``errors`` (query terms that
     were not understood and were ignored).
     """
-    from readq.search.index import SearchIndex
     from readq.search.query import parse_query
 
     parsed, _errors = parse_query(query)
+    index = _index_for(library, parsed)
+    return index.search(
+        parsed, states=library.states, within=None if within is None else set(within)
+    )
+
+
+def _index_for(library: Library, parsed: Query) -> SearchIndex:
+    """The search index for a query: the one on disk when current, else built."""
+    from readq.catalog import LazyCatalog
+    from readq.search.index import SearchIndex
+
     # Abstracts are 90% of the library's bytes: only load them when the query can look
     # at them (free words anywhere, or abstract: terms). Filters alone never do. The
     # index on disk (<data dir>/index/) is used when current, else rebuilt and saved.
     needs_abstracts = any(t.field in ("any", "abstract") for t in parsed.terms)
     index = SearchIndex.open_current(library)
+    if index is not None and isinstance(library.entries, LazyCatalog):
+        library.entries.use(index.paper_ids(), index.entry)  # current: the same papers
     if index is None and needs_abstracts:
         index = SearchIndex.open_or_build(library)
     if index is None:
@@ -153,9 +171,7 @@ def search_ids(
     if index.report:
         library.warnings.append(index.report)
     index.new_since = library.last_session()  # is:new = added since the last session
-    return index.search(
-        parsed, states=library.states, within=None if within is None else set(within)
-    )
+    return index
 
 
 def _view(view: View | str) -> View:
@@ -177,15 +193,24 @@ def select(
     ordered by ``sort`` (``date``, ``upvotes``, ``title``, ``added``, ``trending``; default
     ``date``).
     """
+    from readq.catalog import paper_ids
+    from readq.search.query import parse_query
     from readq.views import sorted_ids, view_rows
 
-    ids = view_rows(list(library.entries), library.states, _view(view))
     errors: list[str] = []
     if query:
-        result = search_ids(library, query, within=ids)
+        parsed, _ = parse_query(query)
+        index = _index_for(library, parsed)  # before the ids: a lazy catalog takes them
+        every = paper_ids(library.entries)
+        ids = view_rows(every, library.states, _view(view))
+        # a view of every paper restricts nothing: no 100,000-id set per search
+        within = None if len(ids) == len(every) else set(ids)
+        result = index.search(parsed, states=library.states, within=within)
         ids, errors = result.ids, result.errors
         if result.ranked and sort is None:
             return Selection(ids, errors)
+    else:
+        ids = view_rows(list(library.entries), library.states, _view(view))
     momentum = library.momenta() if sort == "trending" else None
     since = library.last_session() if sort == "new" else ""
     order = sorted_ids(library.entries, ids, sort or "date", since, momentum=momentum)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from readq import ids, paths, sessions, upvotes, views
+from readq.catalog import LazyCatalog
 from readq.changes import Change, StateDelta, check_changes
 from readq.clock import Clock, iso, utc_now
 from readq.errors import (
@@ -54,6 +55,7 @@ class Library:
         self.store = store
         self.clock = clock
         self.entries: dict[str, Entry] = {}
+        self.catalog_scope = ""
         self.states: dict[str, PaperState] = {}
         self._abstracts: dict[str, str] = {}
         self._abstract_shards: set[str] = set()
@@ -76,23 +78,29 @@ class Library:
         clock: Clock = utc_now,
         lock_timeout: float | None = None,
         catalog_prefix: str | None = None,
+        lazy_catalog: bool = False,
     ) -> Library:
         """Load the catalog (without abstracts) and all state.
 
         With ``catalog_prefix`` only the catalog shard for that id prefix is loaded:
-        enough for a CLI command that names papers by id.
+        enough for a CLI command that names papers by id. With ``lazy_catalog`` the
+        catalog is read on demand (:class:`readq.catalog.LazyCatalog`): for a command
+        that prints a few papers.
         """
         store = Store(paths.data_dir(data_dir))
         if lock_timeout is not None:
             store.lock_timeout = lock_timeout
         try:
-            return cls._load(store, clock, catalog_prefix)
+            return cls._load(store, clock, catalog_prefix, lazy_catalog)
         except CorruptFileError as exc:
             raise kept_aside(exc) from None
 
     @classmethod
-    def _load(cls, store: Store, clock: Clock, catalog_prefix: str | None) -> Library:
+    def _load(cls, store: Store, clock: Clock, prefix: str | None, lazy: bool = False) -> Library:
         lib = cls(store, clock=clock)
+        lib.catalog_scope = prefix or ""  # what the search index's key depends on
+        if lazy and not prefix:
+            lib.entries = LazyCatalog(lib._load_catalog_shard)
         store.check_meta()
         if store.needs_recovery():
             store.recover()
@@ -100,7 +108,7 @@ class Library:
         if notice:
             lib.notices.append(notice)
         with gc_paused():
-            for rel in catalog_shards(catalog_prefix):
+            for rel in catalog_shards(prefix) if not lazy or prefix else ():
                 lib._load_catalog_shard(rel)
             for rel in state_shards():
                 lib._load_state_shard(rel)
@@ -284,6 +292,8 @@ class Library:
         today); ``last_fetched`` becomes the meta's ``last_fetched`` if it is later.
         """
         report = ImportReport()
+        if isinstance(self.entries, LazyCatalog):
+            self.entries.load_all()  # by_arxiv and merging need every paper
         incoming = unique_papers(resolve_ids(papers, self.entries, self.by_arxiv), report)
         if not incoming and last_fetched is None:
             return report

@@ -229,3 +229,26 @@ def test_a_well_formed_file_with_the_wrong_shapes_is_damaged(lib: Library) -> No
     index = SearchIndex.open_or_build(reopen(lib))
     assert "damaged" in index.report
     assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
+
+
+def test_the_stem_table_is_saved_and_matches_a_fresh_one(lib: Library) -> None:
+    built = SearchIndex.open_or_build(lib)
+    opened = SearchIndex.open_current(reopen(lib))
+    assert opened is not None and opened._vocab._stems is not None  # read, not rebuilt
+    saved = {root: sorted(ws) for root, ws in opened._vocab._stems.items()}
+    fresh = {root: sorted(ws) for root, ws in built._vocab.stem_table().items()}
+    assert saved == fresh
+    assert found(opened, "drafting") == found(built, "drafting")
+
+
+def test_a_loaded_index_has_the_built_tables_and_entries(lib: Library) -> None:
+    built = SearchIndex.open_or_build(lib)
+    opened = SearchIndex.open_current(reopen(lib))
+    assert opened is not None
+    for q in ("diffusion", "specul", "drafts verify", '"state spaces"', "author:dao", "-mamba"):
+        assert opened.search(q, states={}).ids == built.search(q, states={}).ids, q
+    assert list(opened._entries) == list(built._entries)
+    for fld, table in built._post.items():  # every posting array, made on demand
+        assert {w: a.tolist() for w, a in opened._post[fld].items()} == {
+            w: a.tolist() for w, a in table.items() if a
+        }

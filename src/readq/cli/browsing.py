@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 import readq
+from readq.catalog import paper_ids
 from readq.cli.common import (
     AddCommand,
     entry_json,
@@ -80,7 +81,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be 1 or more")
     query = query_of(args.query)
-    lib = open_library(args)
+    # a search prints a few papers: they come from the search index when it is current
+    lib = open_library(args, lazy_catalog=bool(query) and not args.removed)
     if args.removed:
         ids, errors = removed_selection(lib, query, args.sort)
     else:
@@ -91,7 +93,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None:
         ids = ids[: args.limit]
     width = terminal_width()
-    short = short_ids(lib.entries)
+    short = short_ids(paper_ids(lib.entries))
     for pid in ids:
         e = lib.entries[pid]
         line = json.dumps(entry_json(lib, e), ensure_ascii=False) if args.json else None

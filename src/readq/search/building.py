@@ -26,6 +26,7 @@ from readq.search.matching import QueryMatching
 from readq.search.persist import NOT_LOADED, text_crc
 from readq.search.query import arxiv_key
 from readq.search.ranking import never
+from readq.search.stored import StoredPostings
 from readq.search.words import (
     CODE_HOSTS,
     BatchPostings,
@@ -163,11 +164,14 @@ class IndexBuilding(QueryMatching):
 
     def prepare(self) -> None:
         """Build now what the first query would build lazily (the sorted vocabulary, the
-        date order): meant for the end of a background build, so the first keystroke
-        does not pay ~0.2 s for it at 100k papers."""
+        date order; for an index read from disk, every posting array): meant for the
+        end of a background build or load, so keystrokes do not pay for it."""
         with self._lock:
             self._vocab.prepare()
             self._date_ranks()
+            for table in self._post.values():
+                if isinstance(table, StoredPostings):
+                    table.make_all()
 
     def _changed(self) -> None:
         self._version += 1

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from readq.gcpause import gc_paused
-from readq.models import PaperState
+from readq.models import Entry, PaperState
 from readq.search import persist
 from readq.search.building import IndexBuilding
+from readq.search.entrytable import EntryTable
 from readq.search.highlight import TitleHighlighter
 from readq.search.query import Query, parse_query
 from readq.search.ranking import Cancelled, never
@@ -52,7 +53,7 @@ class SearchIndex(IndexBuilding):
         self._lock = threading.RLock()
         self._ids = []
         self._num = {}
-        self._entries = []
+        self._entries = EntryTable()
         self._abstracts = []  # references to the caller's strings
         self._pending: set[int] = set()  # papers whose abstract is not indexed yet
         self._code = set()
@@ -78,6 +79,16 @@ class SearchIndex(IndexBuilding):
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def paper_ids(self) -> list[str]:
+        """The ids of the papers indexed (of the whole library when current)."""
+        return self._ids
+
+    def entry(self, pid: str) -> Entry | None:
+        """Paper ``pid``'s entry as indexed (None if it is not in the index)."""
+        with self._lock:
+            d = self._num.get(pid)
+            return None if d is None else self._entries[d]
 
     @property
     def abstracts_indexed(self) -> bool:

@@ -20,7 +20,8 @@ from itertools import compress, filterfalse, repeat
 from operator import and_, ge, lt
 from typing import TypeVar
 
-from readq.models import Entry, PaperState
+from readq.models import PaperState
+from readq.search.entrytable import EntryTable
 from readq.search.query import Filter, Query, Term
 from readq.search.ranking import (
     FIELD_WEIGHTS,
@@ -79,7 +80,7 @@ class QueryMatching:
     _lock: threading.RLock
     _ids: list[str]
     _num: dict[str, int]
-    _entries: list[Entry]
+    _entries: EntryTable
     _abstracts: list[str | None]
     _abstract_crc: array[int]
     _code: set[int]

@@ -7,13 +7,18 @@ truth, so it is trusted only when everything checks out:
   torn, truncated or flipped file fails the digest and is rebuilt, reported once (the
   rebuilt file replaces it);
 * the payload's *library key* (:func:`library_key`: a digest of every catalog and
-  abstract shard's mtime, inode and size, the number of papers and the format): any
-  change to the library by this or another process makes the index stale;
+  abstract shard's mtime, inode and size, which catalog shards the library loaded,
+  and the format): any change to the library by this or another process makes the
+  index stale;
 * a file of a newer format (a newer readq wrote it) is ignored and rebuilt.
 
 The payload is ``marshal`` data (plain lists, tuples, str, bytes, ints: loading it
-never runs code, unlike pickle) with the postings as raw ``array('I')`` bytes; paper
-entries are not stored (the library has them), the date order is.
+never runs code, unlike pickle), long lists of strings packed into one string
+(:mod:`readq.search.stored`), then the big byte tables, read in place as views of the
+file's bytes: the postings (raw ``array('I')`` bytes, a word's array made when a query
+first asks for it) and one marshal record per paper entry (decoded when a paper is
+looked at, :mod:`readq.search.entrytable`), so opening the index needs neither the
+library's catalog nor ~36,000 arrays. The date order and the stem table are stored too.
 Writing is temp file + fsync + atomic rename (:mod:`readq.storage.fsutil`) with a
 unique temp name, so a crash leaves the old or the new file and two processes
 writing at once each rename a whole file (the last one wins; an index saved under an
@@ -40,16 +45,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from readq.models import Entry
-from readq.search.vocabulary import Postings
+from readq.search import entrytable
+from readq.search.stored import StoredPostings, pack_strs, unpack_strs
 from readq.storage.fsutil import FILE_MODE, fsync_dir, remove_quietly
 from readq.storage.layout import abstract_shards, catalog_shards
 
 if TYPE_CHECKING:
     from readq.search.matching import QueryMatching
 
-FORMAT = 1  # bump on any change of the payload's layout or of what the words mean
+FORMAT = 2  # bump on any change of the payload's layout or of what the words mean
 MAGIC = b"READQIX\n"
 _HEAD = struct.Struct(">8sIQI")  # magic, format, payload length, CRC-32 of the payload
+_META = struct.Struct(">Q")  # payload: length of the marshal data, it, the byte tables
 INDEX_DIR = "index"
 INDEX_FILE = "search.idx"
 TEMP_SUFFIX = ".idx-tmp"
@@ -87,13 +94,16 @@ def index_path(data_dir: Path) -> Path:
 
 def library_key(library: LibraryLike) -> str:
     """A digest of the library's content as the file system shows it: every catalog
-    and abstract shard's (mtime, inode, size), the papers loaded, and :data:`FORMAT`.
+    and abstract shard's (mtime, inode, size), which shards were loaded, and
+    :data:`FORMAT`.
     Catalog shards use the signatures the library recorded when it read them, so an
     index built from this library is never keyed to a newer catalog."""
     store = library.store
     loaded: dict[str, Any] = getattr(library, "_signatures", {}) or {}
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}:{len(library.entries)}".encode())
+    # the papers are the catalog shards' (their signatures below); a library that
+    # loaded one shard only (``catalog_prefix``) has a key of its own
+    h.update(f"{FORMAT}:{getattr(library, 'catalog_scope', '')}".encode())
     for rel in catalog_shards():
         sig = loaded[rel] if rel in loaded else store.signature(rel)
         h.update(f"|{rel}:{sig}".encode())
@@ -121,6 +131,7 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
         else:
             has[d] = 1
     post = {}
+    raw: list[bytes] = []
     for fld, table in ix._post.items():
         words, ends, flat = [], array("Q"), array("I")
         for w, arr in table.items():
@@ -128,34 +139,67 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
                 words.append(w)
                 flat.extend(arr)
                 ends.append(len(flat))
-        post[fld] = (words, ends.tobytes(), flat.tobytes())
+        post[fld] = (pack_strs(words), ends.tobytes(), _section(raw, flat.tobytes()))
     positions, order = ix._date_ranks()
     payload = {
         "key": key,
-        "ids": ix._ids,
+        "ids": pack_strs(ix._ids),
+        "entries": _entries_of(ix._entries, raw),
         "has": bytes(has),
         "crc": crc.tobytes(),
         "code": sorted(ix._code),
         "code_links": sorted(ix._code_links),
-        "up": ix._up,
-        "authors": ix._authors,
-        "published": ix._published,
-        "seen": ix._seen,
+        "up": array("q", ix._up).tobytes(),
+        "authors": array("q", ix._authors).tobytes(),
+        "published": pack_strs(ix._published),
+        "seen": pack_strs(ix._seen),
         "post": post,
         "arxiv": {k: sorted(v) for k, v in ix._arxiv.items() if v},
         "date_rank": (array("I", positions).tobytes(), array("I", order).tobytes()),
+        # stemming every word is ~0.1 s of a first query at 100k papers: stored instead
+        "stems": _stems_of(ix._vocab.stem_table(), post),
     }
-    return marshal.dumps(payload)
+    payload["raw"] = [len(b) for b in raw]
+    meta = marshal.dumps(payload)
+    return b"".join([_META.pack(len(meta)), meta, *raw])
+
+
+def _section(raw: list[bytes], data: bytes) -> int:
+    """Put a big byte table after the marshal data (read in place, never copied)."""
+    raw.append(data)
+    return len(raw) - 1
+
+
+def _entries_of(table: entrytable.EntryTable, raw: list[bytes]) -> tuple[bytes, int]:
+    ends, blob = entrytable.encode(table)
+    return ends, _section(raw, blob)
+
+
+def _stems_of(table: dict[str, list[str]], post: dict[str, Any]) -> dict[str, list[str]]:
+    """The stem table of the words saved (a word no paper has any more is not)."""
+    kept = {w for words, _, _ in post.values() for w in unpack_strs(words)}
+    stems = {root: [w for w in words if w in kept] for root, words in table.items()}
+    return {root: words for root, words in stems.items() if words}
 
 
 def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, Entry]) -> None:
-    """Fill ``ix``'s tables from a payload :func:`read` returned (validated there) and
-    the library's ``entries``; raises KeyError if the library lacks one of its papers."""
-    ids: list[str] = payload["ids"]
+    """Fill ``ix``'s tables from a payload :func:`read` returned (validated there).
+
+    The entries are the index's own (as indexed, decoded on first use), so a library
+    whose catalog is read lazily is not read whole. The key already names the catalog
+    files; a fully loaded catalog (a plain dict) with fewer papers than the index
+    raises KeyError all the same (not its index)."""
+    ids = unpack_strs(payload["ids"])
     n = len(ids)
+    sized = [payload["has"], payload["crc"][::4], *(b[::4] for b in payload["date_rank"])]
+    sized += [payload["up"][::8], payload["authors"][::8], payload["entries"][0][::8]]
+    if any(len(b) != n for b in sized):
+        raise ValueError("a table of the index file has the wrong length")
+    if type(entries) is dict and len(entries) < n:
+        raise KeyError("a paper of the index is not in the library")
     ix._ids = ids
     ix._num = dict(zip(ids, range(n), strict=True))
-    ix._entries = list(map(entries.__getitem__, ids))
+    ix._entries = entrytable.EntryTable.decoded_from(*payload["entries"])
     crc = array("I")
     crc.frombytes(payload["crc"])
     ix._abstract_crc = crc
@@ -164,22 +208,20 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
     ix._abstracts = list(map(kinds.__getitem__, payload["has"]))
     ix._code = set(payload["code"])
     ix._code_links = set(payload["code_links"])
-    ix._up, ix._authors = payload["up"], payload["authors"]
-    ix._published, ix._seen = payload["published"], payload["seen"]
-    for fld, (words, ends_b, flat_b) in payload["post"].items():
-        table = Postings()
-        view = memoryview(flat_b)
-        ends = array("Q")
-        ends.frombytes(ends_b)
-        start = 0
-        for w, end in zip(words, ends, strict=True):
-            arr = array("I")
-            arr.frombytes(view[start * 4 : end * 4])
-            table[w] = arr
-            start = end
+    ix._up, ix._authors = (array("q", payload[k]).tolist() for k in ("up", "authors"))
+    ix._published, ix._seen = (unpack_strs(payload[k]) for k in ("published", "seen"))
+    if len(ix._published) != n or len(ix._seen) != n:
+        raise ValueError("a table of the index file has the wrong length")
+    for fld, (packed, ends_b, flat_b) in payload["post"].items():
+        words = unpack_strs(packed)
+        ends, flat = array("Q", ends_b), flat_b  # flat: a view of the file's bytes
+        if len(ends) != len(words) or (words and ends[-1] * 4 != len(flat)):
+            raise ValueError("postings of the index file do not add up")
+        table = StoredPostings(words, ends, flat)  # arrays made per word on first use
         table.fresh.extend(words)
         ix._post[fld] = table
         ix._vocab.take_fresh(table)
+    ix._vocab.restore_stems(payload["stems"])
     ix._arxiv = {k: set(v) for k, v in payload["arxiv"].items()}
     pos_b, order_b = payload["date_rank"]
     ix._date_rank = (array("I", pos_b).tolist(), array("I", order_b).tolist())
@@ -195,16 +237,13 @@ def _validate(payload: Any, key: str) -> None:
         raise _Unusable("damaged")
     if payload.get("key") != key:
         raise _Unusable("stale")
-    n = len(payload["ids"])
-    sized = ("up", "authors", "published", "seen", "has")
-    if any(len(payload[k]) != n for k in sized) or len(payload["crc"]) != 4 * n:
+    ends, blob = payload["entries"]
+    if len(ends) % 8 or (ends and array("Q", ends[-8:])[0] != len(blob)):
         raise _Unusable("damaged")
-    if any(len(b) != 4 * n for b in payload["date_rank"]):
+    if not isinstance(payload["stems"], dict):
         raise _Unusable("damaged")
-    for words, ends, flat in payload["post"].values():
-        if len(ends) != 8 * len(words) or len(flat) % 4:
-            raise _Unusable("damaged")
-        if words and array("Q", ends[-8:])[0] * 4 != len(flat):
+    for _, ends, flat in payload["post"].values():
+        if len(ends) % 8 or len(flat) % 4:
             raise _Unusable("damaged")
 
 
@@ -225,12 +264,13 @@ def read(path: Path, key: str) -> tuple[dict[str, Any] | None, str]:
         _validate(payload, key)
     except _Unusable as why:
         return None, str(why)
-    except (ValueError, EOFError, TypeError, KeyError, AttributeError, OverflowError):
+    except (ValueError, EOFError, TypeError, KeyError, AttributeError, OverflowError, IndexError):
         return None, "damaged"
     return payload, ""
 
 
 def _decode(raw: bytes) -> Any:
+    """The payload: marshal data, with its big byte tables as views of ``raw``."""
     if len(raw) < _HEAD.size:
         raise _Unusable("damaged")
     magic, fmt, length, digest = _HEAD.unpack_from(raw)
@@ -241,7 +281,20 @@ def _decode(raw: bytes) -> Any:
     body = memoryview(raw)[_HEAD.size :]
     if len(body) != length or zlib.crc32(body) != digest:
         raise _Unusable("damaged")
-    return marshal.loads(body)
+    (size,) = _META.unpack_from(body)
+    payload = marshal.loads(body[_META.size : _META.size + size])
+    if not isinstance(payload, dict):
+        raise _Unusable("damaged")
+    sections, at = [], _META.size + size
+    for length in payload["raw"]:
+        sections.append(body[at : at + length])
+        at += length
+    if at != len(body):
+        raise _Unusable("damaged")
+    payload["post"] = {f: (w, e, sections[k]) for f, (w, e, k) in payload["post"].items()}
+    ends, k = payload["entries"]
+    payload["entries"] = (ends, sections[k])
+    return payload
 
 
 def write(path: Path, body: bytes) -> None:

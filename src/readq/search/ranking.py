@@ -34,6 +34,8 @@ PHRASE_WEIGHT = {"title": 24, "abstract": 9}
 OTHER_WEIGHT = 8  # a phrase in another field, or a note match
 MATCH_BONUS = 10**7  # per matched word: matching more words always outranks weight
 IDF_SCALE = 16  # weights are multiplied by a word's rarity (see idf) times this
+DATE_WALK_SHARE = 10
+""":func:`rank` walks the whole date order once more than 1/this of the papers match."""
 TIE_DEPTH = 200
 """How many of the best papers get their ties broken by match quality (title
 proximity, title length) before date: a Python loop per paper, so only the top."""
@@ -192,7 +194,14 @@ def rank(scores: dict[int, int], date_rank: list[int], by_date: list[int]) -> li
     Each paper's sort key is one int, ``score * width - date position``: unique per
     paper (date positions are), so a plain descending sort of ints, with no key
     function, orders them, and the paper is read back from the key's remainder.
+
+    When many papers match (a short prefix), walking the date order once and keeping
+    the matches, then a stable sort by score (few distinct scores), is ~2x cheaper.
     """
+    if len(scores) * DATE_WALK_SHARE > len(by_date):
+        dated = list(filter(scores.__contains__, by_date))
+        dated.sort(key=scores.__getitem__, reverse=True)  # stable: date order kept in ties
+        return dated
     width = len(date_rank) + 1
     keys = list(
         map(sub, map(mul, scores.values(), repeat(width)), map(date_rank.__getitem__, scores))

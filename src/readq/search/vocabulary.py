@@ -279,6 +279,14 @@ class Vocabulary:
             found[word] = EXACT
         return found
 
+    def stem_table(self) -> dict[str, list[str]]:
+        """Stem -> the words that have it (built on first use; saved with the index)."""
+        return self._stem_table()
+
+    def restore_stems(self, table: dict[str, list[str]]) -> None:
+        """Take a :meth:`stem_table` saved with the index for these same words."""
+        self._stems = table
+
     def _stem_table(self) -> dict[str, list[str]]:
         if self._stems is None:
             table: dict[str, list[str]] = {}
