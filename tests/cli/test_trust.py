@@ -271,3 +271,14 @@ def test_a_saved_empty_day_is_imported_as_nothing_not_refused(
     code, out, err = run(capsys, "add", str(empty))
     assert (code, err) == (0, "")
     assert "0 new" in out
+
+
+def test_a_list_query_with_nothing_understood_lists_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(capsys, "add", str(REPO / "src" / "readq" / "sample.txt"))[0] == 0
+    code, out, err = run(capsys, "list", "seen:10m")
+    assert (code, out) == (64, "")  # not the whole library, which a script would act on
+    assert "10min" in err and err.count("\n") == 1
+    code, out, err = run(capsys, "list", "seen:10m", "lora")  # the rest still searches
+    assert code == 0 and "Low-Rank Adapters" in out and "query term ignored" in err

@@ -77,10 +77,22 @@ def removed_selection(lib: Library, query: str | None, sort: str | None) -> read
     return readq.Selection(sorted_ids(lib.entries, ids, sort or "date"), errors)
 
 
+def _refuse_an_empty_search(query: str) -> None:
+    """A query whose every term was not understood would list the whole library, which a
+    script would then act on: refuse it (exit 64) instead of searching for nothing."""
+    from readq.search.query import parse_query
+
+    parsed, errors = parse_query(query)
+    if errors and not parsed.terms and not parsed.filters:
+        raise UsageError(f"query term not understood: {errors[0]}; nothing listed")
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be 1 or more")
     query = query_of(args.query)
+    if query:
+        _refuse_an_empty_search(query)
     # a search prints a few papers: they come from the search index when it is current
     lib = open_library(args, lazy_catalog=bool(query) and not args.removed)
     if args.removed:
