@@ -125,3 +125,27 @@ async def test_deleting_the_end_of_a_long_query_scrolls_back(make_app) -> None:
         await settle(pilot)
         assert box.scroll_x <= box.max_scroll_x
         assert box.render_line(0).text.rstrip().endswith("p")  # no blank run on the right
+
+
+async def test_rows_show_the_upvotes_gained_per_day_from_fetches(make_app, open_library) -> None:
+    from dataclasses import replace
+
+    from readq.library import Library
+
+    hot, cold = paper("Rising Paper About Agents", day=3), paper("Quiet Paper", day=2)
+    data = open_library().store.root
+    for day, votes in ((1, 10), (2, 40)):  # two fetches a day apart: +30 a day
+        when = dt.datetime(2026, 11, day, 9, tzinfo=dt.timezone.utc)
+        lib = Library.open(data, clock=lambda when=when: when)
+        lib.import_papers([replace(hot, upvotes=votes), replace(cold, upvotes=5)], fetched=True)
+    app = make_app()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        await settle(pilot)
+        plist = app.screen.paper_list
+        rows = {plist.render_line(y).text for y in range(2)}
+        rising = next(r for r in rows if "Rising Paper" in r)
+        quiet = next(r for r in rows if "Quiet Paper" in r)
+        assert "▲40 +30" in rising
+        assert "+" not in quiet.split("Quiet")[0]  # no gain, no number
