@@ -6,14 +6,8 @@ import re
 import unicodedata
 
 # C0 controls except tab and newline, DEL, and the C1 block. ESC is among them, so no
-# escape sequence survives an import. Also the invisible characters that can disguise
-# text: bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069: "gnp.exe"
-# shown backwards), zero-width space, word joiner and invisible operators, and the BOM.
-# Zero-width (non-)joiners stay: scripts and emoji need them. Unicode line/paragraph
-# separators become spaces.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+# escape sequence survives an import. Unicode line/paragraph separators become spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_SEPS = re.compile(r"[\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
 
