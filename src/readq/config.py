@@ -9,21 +9,25 @@ user's hand edits are worth more than a remembered theme.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
+import fcntl
 import os
 import re
 import sys
-from collections.abc import Callable, Collection, Mapping
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from readq.errors import EX_DATAERR, ReadqError
+from readq.errors import EX_DATAERR, CorruptFileError, ReadqError
 from readq.paths import APP_NAME
 from readq.storage.fsutil import atomic_write_bytes
+from readq.storage.safety import read_regular
 from readq.tomledit import (
     dumps,
     edit_keys_table,
@@ -42,6 +46,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_ENV = "READQ_CONFIG"
 CONFIG_NAME = "config.toml"
+CONFIG_CAP = 1024 * 1024  # bytes read at most: a config file is a few hundred
+SAVE_LOCK_TIMEOUT = 10.0  # seconds another process may hold the config dir's lock
 
 VIEWS: tuple[str, ...] = tuple(v.value for v in View)
 DEFAULT_SORT = "new"  # "new first"
@@ -217,15 +223,24 @@ def _syntax_line(path: Path, exc: Exception, text: str) -> str:
 
 def _read(path: Path) -> tuple[dict[str, Any], str] | None:
     """The parsed file and its text, None if there is none; ConfigError (one line) if the
-    file is unusable."""
+    file is unusable. Only a regular file (a link is followed), never more than
+    :data:`CONFIG_CAP`: a FIFO, a device or a huge file cannot hang readq."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise ConfigError(f"{path} is a directory, not a config file") from None
+        target = path.resolve() if path.is_symlink() else path  # a dotfiles symlink
+    except (OSError, RuntimeError) as exc:  # a link loop
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    try:
+        raw = read_regular(target, cap=CONFIG_CAP)
+    except CorruptFileError as exc:
+        if exc.reason.startswith("it is a directory"):
+            raise ConfigError(f"{path} is a directory, not a config file") from None
+        raise ConfigError(f"cannot read {path}: {exc.reason}") from None
+    except ReadqError:
+        raise ConfigError(f"cannot read {path}: permission denied") from None
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if raw is None:
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -235,6 +250,36 @@ def _read(path: Path) -> tuple[dict[str, Any], str] | None:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_syntax_line(path, exc, text)) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a readq config") from None
+
+
+@contextlib.contextmanager
+def _saving(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the config's directory (no lock file is left behind):
+    two processes saving different keys at once both keep theirs."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise ConfigError(f"cannot write {directory}: {exc.strerror or exc}") from None
+    try:
+        deadline = time.monotonic() + SAVE_LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ConfigError(
+                        f"another readq is saving {directory}; this setting was not saved"
+                    ) from None
+                time.sleep(0.01)
+            except OSError:  # no locks here (some network file systems): last writer wins
+                break
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def load_settings(
@@ -282,6 +327,11 @@ def save_setting(
     clean = _clean_value(key, value, sorts)
     path = config_path() if path is None else path
     target = path.resolve() if path.is_symlink() else path  # keep a dotfiles symlink
+    with _saving(target.parent):
+        _save(key, clean, target)
+
+
+def _save(key: str, clean: object, target: Path) -> None:
     try:
         found = _read(target)
     except ConfigError as exc:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from readq.changes import Change, StateDelta
+from readq.changes import STATE_FIELDS, Change, StateDelta
 from readq.clock import file_stamp, iso, utc_now
 from readq.errors import CorruptFileError, ReadqError
 from readq.library import ImportReport, Library
@@ -117,12 +117,24 @@ class Step:
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> Step:
+        """A step as stored; ValueError unless every paper id is a paper id, every state
+        field one of :data:`STATE_FIELDS` with a value of its type, and every catalog
+        entry an object naming its own id (a hostile history is damage, never applied)."""
         parts = {n: doc.get(n) or {} for n in _PARTS}
         if not (
             isinstance(doc.get("label"), str)
             and isinstance(doc.get("time"), str)
             and all(isinstance(v, dict) for v in parts.values())
             and set(parts["before"]) == set(parts["after"])
+            and all(_is_id(pid) for v in parts.values() for pid in v)
+            and all(_good_fields(f) for n in ("before", "after") for f in parts[n].values())
+            and all(
+                _good_entry(pid, e) for n in ("added", "dropped") for pid, e in parts[n].items()
+            )
+            and all(
+                isinstance(pair, list) and len(pair) == 2 and all(_good_entry(pid, e) for e in pair)
+                for pid, pair in parts["updated"].items()
+            )
         ):
             raise ValueError("malformed history step")
         return cls(doc["label"], doc["time"], **parts)
@@ -138,6 +150,24 @@ class Step:
             updated={pid: [new, old] for pid, (old, new) in self.updated.items()},
             dropped=self.added,
         )
+
+
+def _is_id(pid: object) -> bool:
+    return isinstance(pid, str) and len(pid) == 16 and all(c in "0123456789abcdef" for c in pid)
+
+
+def _good_fields(fields: object) -> bool:
+    if not isinstance(fields, dict):
+        return False
+    for name, value in fields.items():
+        kind = str if name == "note" else bool
+        if name not in STATE_FIELDS or type(value) is not kind:
+            return False
+    return True
+
+
+def _good_entry(pid: str, doc: object) -> bool:
+    return isinstance(doc, dict) and doc.get("id") == pid
 
 
 def import_step(
@@ -162,18 +192,24 @@ def import_step(
 
 
 def _steps(data: Mapping[str, Any] | None, table: str) -> list[Step]:
+    if data and set(data) - {_UNDO, _REDO}:
+        raise ValueError("unknown history table")
     docs = (data or {}).get(table, {})
     return [Step.from_doc(docs[k]) for k in sorted(docs, key=int)]
 
 
-def _read(txn: Transaction) -> tuple[list[Step], list[Step]]:
-    """(undo, redo) as on disk; a damaged file is kept aside and history starts afresh."""
+def _read(txn: Transaction, *, strict: bool = False) -> tuple[list[Step], list[Step]]:
+    """(undo, redo) as on disk; a damaged file is kept aside (its exact bytes) and history
+    starts afresh, or, ``strict`` (undo and redo), CorruptFileError: nothing changes."""
     path = txn.store.path(HISTORY_FILE)
     try:
         data = txn.read(path)
         return _steps(data, _UNDO), _steps(data, _REDO)
-    except (CorruptFileError, ValueError, TypeError, KeyError):
-        keep_aside(path, file_stamp(utc_now()))
+    except (CorruptFileError, ValueError, TypeError, KeyError) as exc:
+        kept = keep_aside(path, file_stamp(utc_now()))
+        if strict:
+            reason = exc.reason if isinstance(exc, CorruptFileError) else "malformed history"
+            raise CorruptFileError(path, reason, kept) from None
         return [], []
 
 
@@ -264,7 +300,7 @@ def _move(lib: Library, source: str) -> Step:
     store = lib.store
     now = iso(lib.clock())
     with store.transaction() as txn:
-        undo_steps, redo_steps = _read(txn)
+        undo_steps, redo_steps = _read(txn, strict=True)
         stack, other = (undo_steps, redo_steps) if source == _UNDO else (redo_steps, undo_steps)
         if not stack:
             raise NothingToDoError(
@@ -294,8 +330,17 @@ def _conflict(pid: str, label: str, what: str) -> HistoryConflictError:
 
 
 def _check_states(txn: Transaction, step: Step, label: str) -> None:
-    """Each field must still be what the step started from, or already its target."""
+    """Each paper must be in the library (or come with the step); each field must still
+    be what the step started from, or already its target."""
     for pid, fields in step.after.items():
+        if (
+            pid not in step.added
+            and pid not in step.dropped
+            and txn.shard(catalog_shard(pid)).get(pid) is None
+        ):
+            raise HistoryConflictError(
+                f"paper {pid[:8]} in '{label}' is not in the library; nothing was changed"
+            )
         doc = txn.shard(state_shard(pid)).get(pid)
         st = state_from_doc(doc, txn.store.path(state_shard(pid))) if doc else DEFAULT_STATE
         for name, target in fields.items():
