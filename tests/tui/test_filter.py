@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Input
-from tuihelpers import SIZE, current, numbered_papers, screen_of, settle, status, titles
+from tuihelpers import SIZE, current, numbered_papers, screen_of, settle, status, titles, until
 
 
 async def test_filter_as_you_type_then_act_on_matches(make_app, open_library):
@@ -48,7 +48,8 @@ async def test_filter_forgives_typos_and_shows_no_match_honestly(make_app):
         await settle(pilot)
         assert titles(app) == []
         assert "0 of 30" in status(app)
-        assert "No paper here" in screen_of(app).details.text
+        # the pane follows once the typing pauses (a timer, which settle does not wait for)
+        assert await until(pilot, lambda: "No paper here" in screen_of(app).details.text)
 
 
 async def test_stale_filter_result_never_overwrites_newer(make_app):

@@ -76,6 +76,17 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def until(pilot: Any, condition: Any, seconds: float = 3.0) -> bool:
+    """Wait (briefly, a step at a time) for what a timer shows, e.g. the details pane
+    that follows the list once typing pauses; True when it came."""
+    steps = int(seconds / 0.05)
+    for _ in range(steps):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return bool(condition())
+
+
 # -- reading the main screen -------------------------------------------------------------
 
 SIZE = (100, 30)
