@@ -12,6 +12,20 @@ _LINE_SEPS = re.compile(r"[\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
 
 
+# Characters that change how the text around them is shown without being seen: bidi
+# embeddings, overrides and isolates (U+202E makes a title read backwards), zero-width
+# space, word joiner, invisible operators, BOM. Zero-width (non-)joiners stay: scripts
+# and emoji need them.
+INVISIBLE = re.compile(r"[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def for_display(text: str, *, keep_newlines: bool = False) -> str:
+    """Text as it may reach a screen or a document: controls (escape sequences) and the
+    invisible direction and width characters above removed. Imports clean text already;
+    this is the second guard at every output, for whatever reached the store otherwise."""
+    return INVISIBLE.sub("", strip_controls(text, keep_newlines=keep_newlines))
+
+
 def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
     """Remove control characters (ESC, NUL, BEL, C1 ...); tabs become spaces.
 

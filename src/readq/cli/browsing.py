@@ -24,7 +24,7 @@ from readq.errors import EX_NOTFOUND, UsageError
 from readq.library import Library
 from readq.links import paper_links
 from readq.models import Entry
-from readq.text import plural
+from readq.text import for_display, plural
 from readq.views import SORTS, View, sorted_ids
 
 # -- readq list ----------------------------------------------------------------------------
@@ -39,9 +39,10 @@ def row(lib: Library, e: Entry, width: int | None, short: Callable[[str], str]) 
     up = f"▲{e.upvotes}" if e.upvotes is not None else ""
     head = f"{short(e.id)} {marks} {date} {up:>5} "
     if width is None:
-        return head + e.title
+        return head + for_display(e.title)
     room = max(10, width - len(head))
-    title = e.title if len(e.title) <= room else e.title[: room - 1] + "…"
+    shown = for_display(e.title)  # a U+202E in a title must not turn the line around
+    title = shown if len(shown) <= room else shown[: room - 1] + "…"
     return head + title
 
 
@@ -188,7 +189,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             break_on_hyphens=False,
         )
 
-    out(para(e.title))
+    out(para(for_display(e.title)))
     out(para(_meta_line(lib, pid, e)))
     if e.arxiv_id:
         out(f"arXiv {e.arxiv_id}")
@@ -200,10 +201,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         out(f"  {label:<{label_width}}  {url}")
     note = lib.state(pid).note
     if note:
-        out("\nNote:\n" + "\n".join(para(line) for line in note.splitlines()))
+        lines = for_display(note, keep_newlines=True).splitlines()
+        out("\nNote:\n" + "\n".join(para(line) for line in lines))
     abstract = lib.abstract(pid)
     if abstract:
-        out("\n" + para(abstract))
+        out("\n" + para(for_display(abstract)))
     return 0
 
 

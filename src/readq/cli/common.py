@@ -12,6 +12,7 @@ from readq.ids import SHORT_ID as SHORT_ID
 from readq.ids import short_ids as short_ids
 from readq.library import Library
 from readq.models import Entry
+from readq.text import for_display
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -43,12 +44,21 @@ ASCII_GLYPHS = str.maketrans(
 
 def out(text: str = "", *, file: TextIO | None = None) -> None:
     stream = file or sys.stdout
+    if _is_terminal(stream):  # the second guard: nothing can drive the user's terminal
+        text = for_display(text, keep_newlines=True)
     try:
         print(text, file=stream)
     except UnicodeEncodeError:  # not UTF-8: ASCII glyphs, then "?" for what is left
         encoding = getattr(stream, "encoding", None) or "ascii"
         safe = text.translate(ASCII_GLYPHS).encode(encoding, "replace").decode(encoding)
         print(safe, file=stream)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def warn(text: str) -> None:

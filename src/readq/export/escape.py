@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import string
 
-from readq.text import UNTITLED, clean_line, is_blank
+from readq.text import INVISIBLE, UNTITLED, clean_line, is_blank
 from readq.text import display_title as _display_line
 
 _PUNCT = frozenset(string.punctuation)
@@ -44,8 +44,9 @@ def no_surrogates(text: str) -> str:
 
 
 def single_line(text: str) -> str:
-    """The text a reader sees: controls removed, whitespace collapsed."""
-    return clean_line(no_surrogates(text))
+    """The text a reader sees: controls and invisible direction characters removed,
+    whitespace collapsed."""
+    return clean_line(INVISIBLE.sub("", no_surrogates(text)))
 
 
 def _needs_escape(text: str, i: int) -> bool:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from readq.errors import InputError
 from readq.ids import paper_id
 from readq.models import Paper
-from readq.text import UNTITLED, clean_line
+from readq.text import INVISIBLE, UNTITLED, clean_line
 
 __all__ = [
     "ApiFormatError",
@@ -32,10 +32,6 @@ __all__ = [
 # New-style ids (2401.12345, 1501.0001v2) and old-style ones (hep-th/9901001, math.GT/0309136).
 _ARXIV_ID: Final = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
 _SURROGATES: Final = re.compile(r"[\ud800-\udfff]")
-# Invisible characters that disguise text (a title shown backwards: "gnp.exe"): bidi
-# embeddings, overrides and isolates, zero-width space, word joiner, invisible
-# operators, BOM. Zero-width (non-)joiners stay: scripts and emoji need them.
-_INVISIBLE: Final = re.compile(r"[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Whole terminal escape sequences (CSI, OSC, other ESC/C1 forms), so that not even their
 # printable tail ("[31m") is left once clean_line drops the ESC itself.
 _ESCAPES: Final = re.compile(
@@ -119,7 +115,7 @@ def _kind(value: object) -> str:
 def _clean(text: str) -> str:
     """One line, escapes and controls stripped, spaces collapsed; lone surrogates (which
     could not be saved as UTF-8) replaced."""
-    return clean_line(_INVISIBLE.sub("", _SURROGATES.sub("\ufffd", _ESCAPES.sub("", text))))
+    return clean_line(INVISIBLE.sub("", _SURROGATES.sub("\ufffd", _ESCAPES.sub("", text))))
 
 
 def _reject_constant(name: str) -> object:

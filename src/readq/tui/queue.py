@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from readq.models import Entry, PaperState
-from readq.text import strip_controls
+from readq.text import for_display
 from readq.views import SORT_LABELS, SORTS, View, sorted_ids
 from readq.views import counts as view_counts
 
@@ -122,8 +122,9 @@ def upvotes_text(upvotes: int | None) -> str:
 
 
 def display_text(text: str) -> str:
-    """A single line fit for the terminal: no control characters, no newlines."""
-    return strip_controls(text)
+    """A single line fit for the terminal: no control characters, no newlines, no
+    invisible direction or width characters."""
+    return for_display(text)
 
 
 def web_links(entry: Entry) -> list[str]:

@@ -20,7 +20,7 @@ from readq.errors import ReadqError
 from readq.ids import short_ids
 from readq.library import Library
 from readq.models import DEFAULT_STATE, Entry, PaperState
-from readq.text import UNTITLED, plural, strip_controls
+from readq.text import UNTITLED, for_display, plural
 from readq.tui.messages import AbstractLoaded
 from readq.tui.queue import long_date, web_links
 
@@ -36,11 +36,11 @@ SHORT_ID = 8
 
 def _people(entry: Entry) -> str:
     if entry.author_names:
-        first = strip_controls(entry.author_names[0])
+        first = for_display(entry.author_names[0])
         more = len(entry.author_names) - 1
         return first if not more else f"{first} +{more}"
     if entry.organization:
-        return strip_controls(entry.organization)
+        return for_display(entry.organization)
     if entry.authors is not None:
         return plural(entry.authors, "author")
     return ""
@@ -74,7 +74,7 @@ def meta_line(entry: Entry, state: PaperState, new: bool, short_id: str = "") ->
 def paper_links(entry: Entry) -> list[str]:
     """The paper's own web links (code, project page, those in its abstract)."""
     found = [x for x in (entry.github, entry.project_page) if x]
-    return list(dict.fromkeys(strip_controls(x) for x in [*found, *web_links(entry)]))
+    return list(dict.fromkeys(for_display(x) for x in [*found, *web_links(entry)]))
 
 
 def _marked(text: str, spans: Spans | None, style: str = "") -> Text:
@@ -99,7 +99,7 @@ def details_text(
     if entry is None:
         return Text("No paper here.", style="dim italic")
     out = Text()
-    out.append_text(_marked(strip_controls(entry.title) or UNTITLED, spans, "bold"))
+    out.append_text(_marked(for_display(entry.title) or UNTITLED, spans, "bold"))
     out.append("\n")
     out.append_text(meta_line(entry, state, new, short_id))
     links = paper_links(entry)
@@ -108,12 +108,12 @@ def details_text(
         out.append(link, style="underline")
     if state.note:
         out.append("\n\n✎ ", style="bold")
-        out.append(strip_controls(state.note, keep_newlines=True))
+        out.append(for_display(state.note, keep_newlines=True))
     out.append("\n\n")
     if abstract is None:
         out.append("loading…", style="dim italic")
     elif abstract.strip():
-        out.append_text(_marked(strip_controls(abstract, keep_newlines=True), spans))
+        out.append_text(_marked(for_display(abstract, keep_newlines=True), spans))
     else:
         out.append("(no abstract)", style="dim italic")
     return out
