@@ -78,3 +78,17 @@ def test_a_terminal_that_cannot_show_the_glyphs_gets_ascii(data_dir: Path) -> No
     assert done.returncode == 0, done.stderr
     text = done.stdout.decode("ascii")  # raises if anything but ASCII came out
     assert "^42 Sparse Speculative Decoding" in text
+
+
+def test_a_listing_that_grows_while_it_is_read_is_stopped_at_the_limit(
+    tmp_path: Path,
+) -> None:
+    from readq import listing
+    from readq.errors import InputError
+
+    page = tmp_path / "page.txt"
+    page.write_text(SAMPLE.read_text("utf-8") * 50, encoding="utf-8")
+    limit = page.stat().st_size // 2  # as if the file had grown past the check
+    with pytest.raises(InputError, match="over"):
+        listing.parse_file(page, limit=limit)
+    assert listing.parse_file(page).papers  # under the real limit it reads

@@ -22,7 +22,7 @@ from readq.text import plural
 if TYPE_CHECKING:
     from readq.listing.evidence import Evidence
 
-MAX_INPUT_BYTES = 256 * 1024 * 1024  # larger listings are refused (see docs/usage.md)
+MAX_INPUT_BYTES = 256 * 1024 * 1024  # as readq.listing.readers.MAX_LISTING_BYTES
 
 
 def sample_listing() -> bytes:
@@ -115,7 +115,10 @@ def _parse_path(
     if path.stat().st_size == 0:
         raise InputError(f"{name} is empty; no papers to import")
     if name.lower().endswith(".json") or _starts_like_json(path):
-        data = path.read_bytes()
+        with path.open("rb") as stream:  # counted: a file may grow while it is read
+            data = stream.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(f"{name} is over {MAX_INPUT_BYTES // 2**20} MB; refused")
         if is_api_json(data, name):
             papers, notes = parse_api_json(data, name)
             ev.api = bool(papers) or not notes  # an empty day, not a list of junk

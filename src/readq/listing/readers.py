@@ -6,14 +6,40 @@ import datetime as _dt
 import io
 import os
 from collections.abc import Iterable
+from typing import BinaryIO, cast
 
-from readq.errors import NoInputError
+from readq.errors import InputError, NoInputError
 from readq.listing.decode import CHUNK_SIZE, check_listing_file, split_lines, stream_lines
 from readq.listing.evidence import Evidence
 from readq.listing.records import parse_lines
 from readq.models import ParseResult
 
-__all__ = ["parse_bytes", "parse_file", "parse_text"]
+__all__ = ["MAX_LISTING_BYTES", "parse_bytes", "parse_file", "parse_text"]
+
+MAX_LISTING_BYTES = 256 * 1024 * 1024
+"""Larger listings are refused: counted while reading, so a file that grows as it is
+read (or lies about its size) cannot get past the limit."""
+
+
+class _Capped(io.RawIOBase):
+    """A binary stream that refuses to give more than ``limit`` bytes."""
+
+    def __init__(self, stream: BinaryIO, limit: int, name: str) -> None:
+        super().__init__()
+        self._stream, self._left, self._name = stream, limit, name
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._left -= len(data)
+        if self._left < 0:
+            raise InputError(
+                f"{self._name} is over {MAX_LISTING_BYTES // 2**20} MB (it grew while being "
+                "read); listings that large are refused"
+            )
+        return data
 
 
 def _watched(lines: Iterable[str], evidence: Evidence | None) -> Iterable[str]:
@@ -54,8 +80,9 @@ def parse_file(
     today: _dt.date | None = None,
     encoding: str | None = None,
     evidence: Evidence | None = None,
+    limit: int = MAX_LISTING_BYTES,
 ) -> ParseResult:
-    """Parse a listing file, streaming it.
+    """Parse a listing file, streaming it; more than ``limit`` bytes is an InputError.
 
     Raises NoInputError when the path cannot be read (missing, a directory, a FIFO or a
     device, which could block forever) and InputError when its content is binary or
@@ -65,7 +92,8 @@ def parse_file(
     check_listing_file(name)
     result = ParseResult()
     try:
-        with open(name, "rb") as stream:
+        with open(name, "rb") as raw:
+            stream = cast(BinaryIO, _Capped(raw, limit, name))  # read() is all it needs
             lines = _watched(
                 stream_lines(stream, encoding, CHUNK_SIZE, name, f"{name}: "), evidence
             )
