@@ -282,3 +282,29 @@ def test_doctor_repair_sets_damaged_catalog_aside_and_rebuilds_never_touching_st
     again = Library.open()
     assert all(paper_id(t) in again.entries for t in same)
     assert again.abstract(a) == "About Paper 1."
+
+
+def test_restore_on_a_full_disk_is_exit_74_and_changes_nothing(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lib = Library.open()
+    lib.import_papers([paper("A")])
+    a = paper_id("A")
+    lib.set_note(a, "current")
+    source = _backup_file(tmp_path / "one.json.gz", _doc(a, note="from the backup", title="A"))
+    before = _files(data_dir)
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    with monkeypatch.context() as m:
+        m.setattr(fsutil, "atomic_write_bytes", full)
+        code = main(["restore", str(source)])
+    err = capsys.readouterr().err
+    assert code == 74, err
+    assert err.count("\n") == 1 and "No space left" in err
+    assert _files(data_dir) == before
+    assert Library.open().state(a).note == "current"
