@@ -12,11 +12,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
-import fcntl
 import os
 import re
 import sys
-import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ import platformdirs
 from readq.errors import EX_DATAERR, CorruptFileError, ReadqError
 from readq.paths import APP_NAME
 from readq.storage.fsutil import atomic_write_bytes
+from readq.storage.lock import flock_within
 from readq.storage.safety import read_regular
 from readq.tomledit import (
     dumps,
@@ -264,19 +263,12 @@ def _saving(directory: Path) -> Iterator[None]:
     except OSError as exc:
         raise ConfigError(f"cannot write {directory}: {exc.strerror or exc}") from None
     try:
-        deadline = time.monotonic() + SAVE_LOCK_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise ConfigError(
-                        f"another readq is saving {directory}; this setting was not saved"
-                    ) from None
-                time.sleep(0.01)
-            except OSError:  # no locks here (some network file systems): last writer wins
-                break
+        try:
+            locked = flock_within(fd, SAVE_LOCK_TIMEOUT)
+        except OSError:  # no locks here (some network file systems): last writer wins
+            locked = True
+        if not locked:
+            raise ConfigError(f"another readq is saving {directory}; this setting was not saved")
         yield
     finally:
         os.close(fd)  # releases the lock

@@ -36,6 +36,20 @@ def _holder(fd: int) -> str:
     return pid if pid.isdigit() else ""
 
 
+def flock_within(fd: int, timeout: float) -> bool:
+    """Take an exclusive ``flock`` on ``fd``, retrying for ``timeout`` seconds; False when
+    another process still holds it then. Raises OSError where locks are not supported."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
 @contextlib.contextmanager
 def library_lock(directory: Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
     """Hold the library's write lock; raise LockTimeoutError after ``timeout`` seconds."""
@@ -60,21 +74,14 @@ def library_lock(directory: Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[
                 f"fix: remove it (rm {path})"
             )
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        pid = _holder(fd)
-                        who = f"another readq (PID {pid})" if pid else "another readq"
-                        raise LockTimeoutError(
-                            f"the library in {directory} is locked by {who} and it did not "
-                            f"let go within {timeout:g} s; nothing was changed. Try again, "
-                            "or stop the other readq"
-                        ) from None
-                    time.sleep(0.02)
+            if not flock_within(fd, timeout):
+                pid = _holder(fd)
+                who = f"another readq (PID {pid})" if pid else "another readq"
+                raise LockTimeoutError(
+                    f"the library in {directory} is locked by {who} and it did not "
+                    f"let go within {timeout:g} s; nothing was changed. Try again, "
+                    "or stop the other readq"
+                )
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
