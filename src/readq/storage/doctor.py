@@ -147,33 +147,18 @@ def _permissions(root: Path) -> list[Finding]:
         )
     )
     links, foreign, open_to_others = _scan(root, me)
-    if links:
-        found.append(
-            Finding(
-                False,
-                f"{len(links)} symbolic links, which readq refuses to follow: "
-                + ", ".join(links[:5])
-                + " (replace each with the file it points to)",
-            )
-        )
-    if foreign:
-        found.append(
-            Finding(
-                False,
-                f"{len(foreign)} files owned by someone else: "
-                + ", ".join(foreign[:5])
-                + f" (fix: chown -R {me} {root})",
-            )
-        )
-    if open_to_others:
-        found.append(
-            Finding(
-                False,
-                f"{len(open_to_others)} files others can read or write: "
-                + ", ".join(open_to_others[:5])
-                + f" (fix: chmod -R go-rwx {root})",
-            )
-        )
+    for names, what, fix in (
+        (
+            links,
+            "symbolic links, which readq refuses to follow",
+            "replace each with the file it points to",
+        ),
+        (foreign, "files owned by someone else", f"fix: chown -R {me} {root}"),
+        (open_to_others, "files others can read or write", f"fix: chmod -R go-rwx {root}"),
+    ):
+        if names:
+            shown = ", ".join(names[:5])
+            found.append(Finding(False, f"{len(names)} {what}: {shown} ({fix})"))
     if not os.access(root, os.W_OK):
         found.append(Finding(False, f"{root} is not writable: changes cannot be saved"))
     return found
