@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 from readq.cli.common import AddCommand, open_library, out, short, warn
 from readq.errors import InputError, NoInputError, UsageError
 from readq.library import ImportReport, Library
+from readq.listing.readers import MAX_LISTING_BYTES
 from readq.models import Paper, ParseWarning
 from readq.text import plural
 
 if TYPE_CHECKING:
     from readq.listing.evidence import Evidence
 
-MAX_INPUT_BYTES = 256 * 1024 * 1024  # as readq.listing.readers.MAX_LISTING_BYTES
+MAX_INPUT_BYTES = MAX_LISTING_BYTES  # larger listings are refused (see docs/usage.md)
 
 
 def sample_listing() -> bytes:
