@@ -47,8 +47,8 @@ def reopen(lib: Library) -> Library:
 
 
 def found(index: SearchIndex, q: str) -> list[str]:
-    by_id = {e.id: e.title for e in index._entries}
-    return [by_id[i] for i in index.search(q, states={}).ids]
+    titles = [index.entry(i) for i in index.search(q, states={}).ids]
+    return [e.title for e in titles if e is not None]
 
 
 def path_of(lib: Library) -> Path:
@@ -220,12 +220,13 @@ def test_update_on_disk_does_nothing_when_the_index_was_stale(lib: Library) -> N
 def test_a_well_formed_file_with_the_wrong_shapes_is_damaged(lib: Library) -> None:
     import marshal
 
-    SearchIndex.open_or_build(lib)
+    built = SearchIndex.open_or_build(lib)
     key = SearchIndex.disk_key(lib)
-    payload, _ = persist.read(path_of(lib), key)
-    assert payload is not None
-    payload["post"]["title"] = (["a"], b"\x01" * 8, b"")  # ends past the postings
-    persist.write(path_of(lib), marshal.dumps(payload))
+    meta, sections = persist.snapshot(built, key)
+    payload = marshal.loads(meta)
+    words, ends, k = payload["post"]["title"]
+    payload["post"]["title"] = (["a"], b"\x01" * 8, k)  # ends past the postings
+    persist.write(path_of(lib), marshal.dumps(payload), sections)
     index = SearchIndex.open_or_build(reopen(lib))
     assert "damaged" in index.report
     assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
@@ -252,3 +253,63 @@ def test_a_loaded_index_has_the_built_tables_and_entries(lib: Library) -> None:
         assert {w: a.tolist() for w, a in opened._post[fld].items()} == {
             w: a.tolist() for w, a in table.items() if a
         }
+
+
+def _flip_in_section(path: Path, pick: str) -> None:
+    """Flip one byte in the middle of one big table of the index file (the postings
+    of a field, or the paper entries), leaving the header and marshal data intact."""
+    import marshal
+
+    raw = bytearray(path.read_bytes())
+    _, _, length, _ = persist._HEAD.unpack_from(raw)
+    payload = marshal.loads(bytes(raw[persist._HEAD.size : persist._HEAD.size + length]))
+    k = payload["entries"][1] if pick == "entries" else payload["post"][pick][2]
+    start = persist._HEAD.size + length + sum(size for size, _ in payload["raw"][:k])
+    size = payload["raw"][k][0]
+    raw[start + size // 2] ^= 0x5A
+    path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("pick", ["title", "abstract", "entries"])
+def test_damage_found_only_when_a_query_reads_it_is_rebuilt_then(lib: Library, pick: str) -> None:
+    SearchIndex.open_or_build(lib)
+    _flip_in_section(path_of(lib), pick)
+    index = SearchIndex.open_current(reopen(lib))  # opens: the tables are checked later
+    assert index is not None and index.report == ""
+    assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
+    assert found(index, "speculative decoding") == ["Speculative Decoding with Drafts"]
+    entry = index.entry(PAPERS[2].id)
+    assert entry is not None and entry.title == "Mamba Revisited"
+    assert "damaged" in index.report
+    again = SearchIndex.open_or_build(reopen(lib))  # the file was replaced, checked whole
+    assert again.report == ""
+
+
+def test_a_damaged_entry_is_rebuilt_when_a_row_is_printed(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    _flip_in_section(path_of(lib), "entries")
+    index = SearchIndex.open_current(reopen(lib))
+    assert index is not None
+    titles = {index.entry(p.id).title for p in PAPERS}  # type: ignore[union-attr]
+    assert titles == {p.title for p in PAPERS}
+    assert "damaged" in index.report
+
+
+def test_open_or_build_checks_every_table_before_trusting_the_file(lib: Library) -> None:
+    SearchIndex.open_or_build(lib)
+    _flip_in_section(path_of(lib), "abstract")
+    assert "damaged" in SearchIndex.open_or_build(reopen(lib)).report
+
+
+@pytest.mark.parametrize("pick", ["title", "abstract", "entries"])
+def test_verify_checks_the_whole_file_and_rebuilds_a_damaged_one(lib: Library, pick: str) -> None:
+    SearchIndex.open_or_build(lib)
+    sound = SearchIndex.open_current(reopen(lib))
+    assert sound is not None and sound.verify() and sound.report == ""
+    _flip_in_section(path_of(lib), pick)
+    index = SearchIndex.open_current(reopen(lib))
+    assert index is not None
+    assert not index.verify()
+    assert "damaged" in index.report
+    assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
+    assert SearchIndex.open_or_build(reopen(lib)).report == ""  # replaced by a sound one

@@ -26,7 +26,6 @@ from readq.search.matching import QueryMatching
 from readq.search.persist import NOT_LOADED, text_crc
 from readq.search.query import arxiv_key
 from readq.search.ranking import never
-from readq.search.stored import StoredPostings
 from readq.search.words import (
     CODE_HOSTS,
     BatchPostings,
@@ -163,15 +162,13 @@ class IndexBuilding(QueryMatching):
             self._changed()
 
     def prepare(self) -> None:
-        """Build now what the first query would build lazily (the sorted vocabulary, the
-        date order; for an index read from disk, every posting array): meant for the
-        end of a background build or load, so keystrokes do not pay for it."""
+        """Build now what the first query would build lazily (the sorted vocabulary, its
+        cuts, the date order): meant for the end of a background build or load, so
+        keystrokes do not pay for it. The postings of an index read from disk stay in
+        the mapped file until a query asks for a word."""
         with self._lock:
             self._vocab.prepare()
             self._date_ranks()
-            for table in self._post.values():
-                if isinstance(table, StoredPostings):
-                    table.make_all()
 
     def _changed(self) -> None:
         self._version += 1

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 
 from readq.models import Entry
+from readq.search.checked import CheckedBytes
 
 _FIELDS = tuple(f.name for f in fields(Entry))
 
@@ -27,11 +28,11 @@ class EntryTable:
 
     def __init__(self) -> None:
         self._items: list[Entry | None] = []
-        self._blob: bytes | memoryview = b""
+        self._blob: bytes | CheckedBytes = b""
         self._ends = array("Q")
 
     @classmethod
-    def decoded_from(cls, ends: bytes, blob: bytes | memoryview) -> EntryTable:
+    def decoded_from(cls, ends: bytes, blob: bytes | CheckedBytes) -> EntryTable:
         """A table over :func:`encode`'s output (records decoded on demand)."""
         table = cls()
         table._ends.frombytes(ends)

@@ -16,6 +16,7 @@ import datetime as _dt
 import threading
 from array import array
 from collections.abc import Callable, Collection, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from readq.gcpause import gc_paused
 from readq.models import Entry, PaperState
 from readq.search import persist
 from readq.search.building import IndexBuilding
+from readq.search.checked import IndexDamaged
 from readq.search.entrytable import EntryTable
 from readq.search.highlight import TitleHighlighter
 from readq.search.query import Query, parse_query
@@ -75,6 +77,8 @@ class SearchIndex(IndexBuilding):
         # title_spans runs for every row drawn while filtering: it keeps its own caches
         self._highlighter = TitleHighlighter()
         self._abstract_source: Callable[[str], str] | None = None
+        self._library: Any = None  # what a damaged file is rebuilt from (see _recover)
+        self._file = None
         self.report = ""  # why the index on disk could not be used, once (see open_or_build)
 
     def __len__(self) -> int:
@@ -88,7 +92,13 @@ class SearchIndex(IndexBuilding):
         """Paper ``pid``'s entry as indexed (None if it is not in the index)."""
         with self._lock:
             d = self._num.get(pid)
-            return None if d is None else self._entries[d]
+            if d is None:
+                return None
+            try:
+                return self._entries[d]
+            except IndexDamaged:
+                self._recover()
+                return self.entry(pid)
 
     @property
     def abstracts_indexed(self) -> bool:
@@ -116,7 +126,39 @@ class SearchIndex(IndexBuilding):
                 ids, ranked = self._search(query, states, within, cancelled or never)
         except Cancelled:
             return SearchResult([], query.ranked, errors, cancelled=True, partial=False)
+        except IndexDamaged:  # a part of the file read for this query: rebuild, answer
+            self._recover()
+            return self.search(query, states=states, now=now, within=within, cancelled=cancelled)
         return SearchResult(ids, ranked, errors, cancelled=False, partial=partial)
+
+    def verify(self) -> bool:
+        """Check every table of the file this index was read from, now (the reading
+        queue does it in the background after opening; a query checks only what it
+        reads). A damaged file is rebuilt from the library and ``report`` says so:
+        False then."""
+        try:
+            persist.check_file(self)  # no lock: searches go on meanwhile
+        except IndexDamaged:
+            self._recover()
+            return False
+        return True
+
+    def _recover(self) -> None:
+        """A part of the index file read on demand was damaged: rebuild every table from
+        the library (catalog and abstracts, as a build does), save the file again and
+        say so in ``report``. In memory the rebuilt tables replace the damaged ones, so
+        whoever holds this index keeps using it."""
+        library = self._library
+        if library is None:
+            raise IndexDamaged("the search index is damaged and has no library to rebuild from")
+        with self._lock:
+            fresh = SearchIndex._built(library)
+            state = {k: v for k, v in fresh.__dict__.items() if k not in ("_lock", "new_since")}
+            self.__dict__.update(state)
+            self._version += 1
+            self.report = persist.describe("damaged")
+            with suppress(OSError):
+                self.save_for(library)
 
     # -- on disk -------------------------------------------------------------------------
 
@@ -139,30 +181,43 @@ class SearchIndex(IndexBuilding):
         """
         key = persist.library_key(library)
         path = persist.index_path(Path(library.store.root))
-        index, why = cls._open(library, path, key)
+        index, why = cls._open(library, path, key, check_all=True)
         if index is not None:
             return index
-        index = cls()
-        index._abstract_source = library.abstract
+        index = cls._built(library, helpers=helpers, cancelled=cancelled)
         index.report = persist.describe(why)
-        index.add(library.entries.values())
-        index.add_abstracts(library.abstracts(), helpers=helpers, cancelled=cancelled)
         # an empty library gets no index directory (it may not exist yet at all)
         if save and len(index) and not (cancelled and cancelled()):
             index.save(path, key)
         return index
 
     @classmethod
+    def _built(
+        cls, library: Any, helpers: int | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> SearchIndex:
+        """A new index of every paper of ``library``: titles, then every abstract."""
+        index = cls()
+        index._abstract_source = library.abstract
+        index._library = library
+        index.add(library.entries.values())
+        index.add_abstracts(library.abstracts(), helpers=helpers, cancelled=cancelled)
+        return index
+
+    @classmethod
     def open_current(cls, library: Any) -> SearchIndex | None:
         """The index on disk if it is current for ``library``, else None (nothing is
-        built or reported: for a caller that builds in the background itself)."""
+        built or reported: for a caller that builds in the background itself). Its big
+        tables are checked as queries read them: a damaged part found then is rebuilt
+        from the library (see :meth:`search`)."""
         key = persist.library_key(library)
         return cls._open(library, persist.index_path(Path(library.store.root)), key)[0]
 
     @classmethod
-    def _open(cls, library: Any, path: Path, key: str) -> tuple[SearchIndex | None, str]:
+    def _open(
+        cls, library: Any, path: Path, key: str, *, check_all: bool = False
+    ) -> tuple[SearchIndex | None, str]:
         with gc_paused():  # ~0.5M new objects: a collection pass would only rescan them
-            payload, why = persist.read(path, key)
+            payload, why = persist.read(path, key, check_all=check_all)
             if payload is None:
                 return None, why
             return cls._restored(library, payload)
@@ -171,6 +226,7 @@ class SearchIndex(IndexBuilding):
     def _restored(cls, library: Any, payload: dict[str, Any]) -> tuple[SearchIndex | None, str]:
         index = cls()
         index._abstract_source = library.abstract
+        index._library = library
         with index._lock:
             try:
                 persist.restore(index, payload, library.entries)
@@ -178,7 +234,6 @@ class SearchIndex(IndexBuilding):
                 return None, "stale"
             except (ValueError, TypeError, IndexError, AttributeError):
                 return None, "damaged"  # passed the checksum, yet not what we wrote
-            index._pending = {d for d, t in enumerate(index._abstracts) if t is None}
             index._version += 1
         return index, ""
 
@@ -198,22 +253,33 @@ class SearchIndex(IndexBuilding):
         index, _ = cls._open(library, path, key_before)
         if index is None:
             return False
-        with index._lock:
-            index._reindex_entries({index._num[p] for p in ids if p in index._num})
-        index.add([library.entries[p] for p in ids if p in library.entries])
-        index.add_abstracts({p: library.abstract(p) for p in ids}, complete=False)
-        index.save(path, persist.library_key(library))
+        try:
+            with index._lock:
+                index._reindex_entries({index._num[p] for p in ids if p in index._num})
+            index.add([library.entries[p] for p in ids if p in library.entries])
+            index.add_abstracts({p: library.abstract(p) for p in ids}, complete=False)
+            index.save(path, persist.library_key(library), recover=False)
+        except IndexDamaged:
+            return False  # stale now under the new key: the next search rebuilds it
         return True
 
     def save_for(self, library: Any) -> None:
         """Save the index as the current one for ``library`` (after updating it)."""
         self.save(persist.index_path(Path(library.store.root)), persist.library_key(library))
 
-    def save(self, path: Path, key: str) -> None:
-        """Write the index to ``path`` under ``key`` (atomically; see persist)."""
-        with self._lock:
-            body = persist.snapshot(self, key)
-        persist.write(path, body)
+    def save(self, path: Path, key: str, *, recover: bool = True) -> None:
+        """Write the index to ``path`` under ``key`` (atomically; see persist). Saving
+        reads every table: a damaged part of the file it came from is rebuilt first
+        (and saved so) unless ``recover`` is false (IndexDamaged then)."""
+        try:
+            with self._lock:
+                meta, sections = persist.snapshot(self, key)
+        except IndexDamaged:
+            if not recover:
+                raise
+            self._recover()
+            return
+        persist.write(path, meta, sections)
 
     def _abstract_text(self, d: int) -> str:
         text = self._abstracts[d]

@@ -7,44 +7,47 @@ the tables, this reads them, always under the index's lock.
 
 Word terms are answered from the postings and cached per index version; a phrase is
 verified paper by paper in the raw text, so it runs last, among what the other terms
-left; notes change all the time and are few, so they are matched per query.
+left; notes change all the time and are few, so they are matched per query. Sets of
+papers are numpy masks (see :mod:`~readq.search.ranking`); the per-paper metadata
+filters compare numpy columns made from the tables once per index version.
 """
 
 from __future__ import annotations
 
-import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from itertools import compress, filterfalse, repeat
-from operator import and_, ge, lt
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from readq.models import PaperState
-from readq.search.entrytable import EntryTable
-from readq.search.query import Filter, Query, Term
+from readq.search.query import Query, Term
 from readq.search.ranking import (
     FIELD_WEIGHTS,
     OTHER_WEIGHT,
     PHRASE_WEIGHT,
     RANKED_FIELDS,
+    Docs,
+    Mask,
     TermHits,
+    best_weights,
     break_ties,
     candidate_papers,
     check,
     date_order,
-    disjoint,
     intersection,
+    mask_of,
     never,
     rank,
     score,
     title_quality,
 )
+from readq.search.tables import IndexTables
 from readq.search.vocabulary import (
     EXACT,
     MIN_PREFIX,
-    Postings,
-    Vocabulary,
     excludes,
     word_level,
 )
@@ -54,52 +57,32 @@ COMMON_SHARE, COMMON_MIN = 0.005, 20
 """A word in at least this share of the papers (and this many) gets no typo search."""
 _CACHE_SIZE = 48
 
-_V = TypeVar("_V", int, str)
 _T = TypeVar("_T")
 
 
 class _Selection:
-    """The papers the terms so far allow (None: all) and ban."""
+    """The papers the terms so far allow and ban (None: all, none). The masks given
+    may be cached term matches: they are combined into new masks, never changed."""
 
     def __init__(self) -> None:
-        self.allowed: set[int] | None = None
-        self.banned: set[int] = set()
+        self.allowed: Mask | None = None
+        self.banned: Mask | None = None
 
-    def restrict(self, docs: set[int]) -> None:
-        allowed = self.allowed
-        if allowed is None:
-            self.allowed = docs
-        else:
-            self.allowed = allowed & docs if len(allowed) <= len(docs) else docs & allowed
+    def restrict(self, docs: Mask) -> None:
+        self.allowed = docs if self.allowed is None else self.allowed & docs
+
+    def ban(self, docs: Mask) -> None:
+        self.banned = docs if self.banned is None else self.banned | docs
 
 
-class QueryMatching:
+class QueryMatching(IndexTables):
     """The query side of the index: term and filter matches, scoring, ranking."""
 
-    # The tables, filled by SearchIndex (see there); indexed by paper number.
-    _lock: threading.RLock
-    _ids: list[str]
-    _num: dict[str, int]
-    _entries: EntryTable
-    _abstracts: list[str | None]
-    _abstract_crc: array[int]
-    _code: set[int]
-    _code_links: set[int]
-    _up: list[int]
-    _authors: list[int]
-    _published: list[str]
-    _seen: list[str]
-    new_since: str = ""
-    """``is:new``: papers first seen after this UTC timestamp ("" : every paper)."""
-    _post: dict[str, Postings]
-    _arxiv: dict[str, set[int]]
-    _vocab: Vocabulary
-    _version: int
-
     def __init__(self) -> None:
+        super().__init__()
         self._cache: OrderedDict[tuple[object, ...], TermHits] = OrderedDict()
         self._vocab_cache: OrderedDict[tuple[object, ...], dict[str, int]] = OrderedDict()
-        self._date_rank: tuple[list[int], list[int]] | None = None
+        self._date_rank: tuple[Docs, Docs] | None = None
 
     def _abstract_text(self, d: int) -> str:
         """Paper ``d``'s abstract ('' without one)."""
@@ -109,6 +92,7 @@ class QueryMatching:
         """Forget cached matches: called on every change of the tables."""
         self._cache.clear()
         self._vocab_cache.clear()
+        self._columns.clear()
 
     # -- words against the vocabulary ----------------------------------------------------
 
@@ -133,7 +117,7 @@ class QueryMatching:
     # -- terms ---------------------------------------------------------------------------
 
     def _term_hits(
-        self, term: Term, allowed: set[int] | None = None, cancelled: Callable[[], bool] = never
+        self, term: Term, allowed: Mask | None = None, cancelled: Callable[[], bool] = never
     ) -> TermHits:
         """The papers a term matches, grouped by match weight.
 
@@ -168,7 +152,7 @@ class QueryMatching:
 
     def _word_hits(self, term: Term, cancelled: Callable[[], bool]) -> TermHits:
         fields = ("title", "abstract") if term.field == "any" else (term.field,)
-        raw: list[tuple[int, set[int]]] = []
+        raw: list[tuple[int, npt.NDArray[np.generic]]] = []
         for fld in fields:
             post = self._post[fld]
             by_level: dict[int, list[array[int]]] = {}
@@ -178,21 +162,23 @@ class QueryMatching:
                     by_level.setdefault(lv, []).append(arr)
             weights = FIELD_WEIGHTS[fld]
             for lv, arrs in by_level.items():
-                check(cancelled)  # each union can be 100k papers: poll between them
-                raw.append((weights[lv], set().union(*arrs)))
-        return disjoint(raw)
+                check(cancelled)  # a prefix can stand for hundreds of words: poll
+                raw.append((weights[lv], _numbers(arrs)))
+        return best_weights(len(self._ids), raw)
 
-    def _phrase_hits(self, term: Term, allowed: set[int] | None) -> TermHits:
+    def _phrase_hits(self, term: Term, allowed: Mask | None) -> TermHits:
         """Papers containing the phrase's words consecutively (punctuation ignored)."""
         words = term.text.split()
         find = phrase_finder(words)
         fields = ("title", "abstract") if term.field == "any" else (term.field,)
-        raw: list[tuple[int, set[int]]] = []
+        raw: list[tuple[int, npt.NDArray[np.generic]]] = []
         for fld in fields:
             keys = words if fld != "abstract" else [w for w in words if w not in STOPWORDS]
-            cands = self._candidates(fld, keys)
+            mask = self._candidates(fld, keys)
             if allowed is not None:
-                cands &= allowed
+                mask &= allowed
+            cands: list[int] = np.flatnonzero(mask).tolist()
+            found: set[int] | list[int]
             if fld == "title":
                 entries = self._entries
                 found = {d for d in cands if find(entries[d].title)}
@@ -206,22 +192,23 @@ class QueryMatching:
                 entries = self._entries
                 found = {d for d in cands if find(entries[d].organization or "")}
             if found:
-                raw.append((PHRASE_WEIGHT.get(fld, OTHER_WEIGHT), found))
-        return disjoint(raw)
+                raw.append((PHRASE_WEIGHT.get(fld, OTHER_WEIGHT), np.fromiter(found, np.int64)))
+        return best_weights(len(self._ids), raw)
 
-    def _candidates(self, fld: str, words: Sequence[str]) -> set[int]:
-        """Papers whose ``fld`` has all ``words`` (a phrase's candidates)."""
+    def _candidates(self, fld: str, words: Sequence[str]) -> Mask:
+        """Papers whose ``fld`` has all ``words`` (a phrase's candidates; a new mask)."""
+        total = len(self._ids)
         post = self._post[fld]
         if not words:  # only stop words: every paper with that field is a candidate
             if fld == "abstract":
-                return {d for d, t in enumerate(self._abstracts) if t}
-            return set(range(len(self._ids)))
-        sets = sorted((post.get(w, ()) for w in set(words)), key=len)
-        out: set[int] = set(sets[0])
-        for arr in sets[1:]:
-            out.intersection_update(arr)
-            if not out:
-                break
+                return np.fromiter(map(bool, self._abstracts), np.bool_, total)
+            return np.ones(total, np.bool_)
+        arrays = sorted((post.get(w) or array("I") for w in set(words)), key=len)
+        out = mask_of(total, _numbers(arrays[:1]))
+        for arr in arrays[1:]:
+            if not arr:
+                return np.zeros(total, np.bool_)
+            out &= mask_of(total, _numbers([arr]))
         return out
 
     def _note_hits(self, term: Term, states: Mapping[str, PaperState]) -> TermHits:
@@ -237,28 +224,7 @@ class QueryMatching:
                     found.add(d)
             elif any(_note_word_matches(term, w) for w in doc_words(state.note)):
                 found.add(d)
-        return TermHits([(OTHER_WEIGHT, found)] if found else [], found)
-
-    # -- filters -------------------------------------------------------------------------
-
-    def _filter_docs(self, f: Filter, states: Mapping[str, PaperState]) -> set[int]:
-        num = self._num
-        if f.key in ("read", "starred", "note"):
-            attr = f.key
-            return {num[pid] for pid, s in states.items() if pid in num and getattr(s, attr)}
-        if f.key == "code":
-            return self._code | self._code_links
-        if f.key == "new":  # first seen after ``new_since`` (set by the reading queue)
-            return _in_range(self._seen, self.new_since + "\x00", None, False)
-        if f.key == "arxiv":
-            return set(self._arxiv.get(str(f.lo), ()))
-        if f.key in ("up", "authors"):
-            values = self._up if f.key == "up" else self._authors
-            lo = 0 if f.lo is None else int(f.lo)
-            return _in_range(values, lo, None if f.hi is None else int(f.hi), True)
-        texts = self._published if f.key == "date" else self._seen
-        slo = "0" if f.lo is None else str(f.lo)
-        return _in_range(texts, slo, None if f.hi is None else str(f.hi), False)
+        return best_weights(len(self._ids), [(OTHER_WEIGHT, np.fromiter(found, np.int64))])
 
     # -- combining -----------------------------------------------------------------------
 
@@ -274,41 +240,39 @@ class QueryMatching:
         sel = _Selection()
         if within is not None:
             num = self._num
-            sel.restrict(set(map(num.__getitem__, num.keys() & within)))
+            sel.restrict(mask_of(len(ids), map(num.__getitem__, num.keys() & within)))
         for f in query.filters:
-            docs = self._filter_docs(f, states)
+            kept = self._filter_docs(f, states)
             if f.negated:
-                sel.banned |= docs
+                sel.ban(kept)
             else:
-                sel.restrict(docs)
+                sel.restrict(kept)
             check(cancelled)
         soft, hard = self._text_hits(query, states, sel, cancelled)
         allowed, banned = sel.allowed, sel.banned
-        if allowed is not None and banned:
-            allowed = allowed - banned  # a new set: it may be a cached term's papers
-            banned = set()
+        if allowed is not None and banned is not None:
+            allowed = allowed & ~banned  # a new mask: it may be a cached term's papers
+            banned = None
 
         if not soft and not hard:  # filters only: index order, the caller sorts
-            if allowed is None:
-                docs_iter: Iterable[int] = (
-                    filterfalse(banned.__contains__, range(len(ids))) if banned else range(len(ids))
-                )
-                return list(map(ids.__getitem__, docs_iter)), False
-            return list(map(ids.__getitem__, sorted(allowed))), False
+            if allowed is None and banned is None:
+                return list(ids), False
+            only = ~banned if allowed is None else allowed  # type: ignore[operator]
+            return _ids_of(ids, np.flatnonzero(only)), False
 
         cands = candidate_papers(soft, allowed, banned, cancelled)
         if cands is None:
             assert allowed is not None
             cands = allowed
         date_rank, by_date = self._date_ranks()
-        scores = score(cands, soft, hard, cancelled, len(ids))
-        order = rank(scores, date_rank, by_date)
+        docs, scores = score(cands, soft, hard, cancelled, len(ids))
+        order, ordered_scores = rank(docs, scores, date_rank, by_date)
         check(cancelled)
         if len(query.words) > 1:  # one word: ties have the same match already
             entries = self._entries
             quality = title_quality(query.words)
-            order = break_ties(order, scores, lambda d: quality(entries[d].title))
-        return list(map(ids.__getitem__, order)), True
+            order = break_ties(order, ordered_scores, lambda d: quality(entries[d].title))
+        return _ids_of(ids, order), True
 
     def _text_hits(
         self,
@@ -332,7 +296,7 @@ class QueryMatching:
                 hits = self._term_hits(term, None, cancelled)
             check(cancelled)
             if term.negated:
-                sel.banned |= hits.docs
+                sel.ban(hits.docs)
             elif term.field == "any" and term.kind == "fuzzy":
                 soft.append(hits)
             else:
@@ -350,7 +314,7 @@ class QueryMatching:
                 hard.append(hits)
         return soft, hard
 
-    def _date_ranks(self) -> tuple[list[int], list[int]]:
+    def _date_ranks(self) -> tuple[Docs, Docs]:
         """Each paper's position newest first, and the papers in that order (cached
         until a paper is added or its dates change)."""
         if self._date_rank is None or len(self._date_rank[0]) != len(self._ids):
@@ -376,10 +340,12 @@ def _note_word_matches(term: Term, word: str) -> bool:
     return word_level(term.text, word, MIN_PREFIX["title"]) is not None
 
 
-def _in_range(values: list[_V], lo: _V, hi: _V | None, hi_inclusive: bool) -> set[int]:
-    """Papers whose value is >= lo and <= hi (``hi_inclusive``) or < hi; loops in C."""
-    lo_ok = map(ge, values, repeat(lo))
-    if hi is None:
-        return set(compress(range(len(values)), lo_ok))
-    hi_ok = map(ge, repeat(hi), values) if hi_inclusive else map(lt, values, repeat(hi))
-    return set(compress(range(len(values)), map(and_, lo_ok, hi_ok)))
+def _numbers(arrays: Sequence[array[int]]) -> npt.NDArray[np.uint32]:
+    """The paper numbers of posting arrays, as one numpy array (a view when one)."""
+    views = [np.frombuffer(a, np.uint32) for a in arrays]
+    return views[0] if len(views) == 1 else np.concatenate(views)
+
+
+def _ids_of(ids: list[str], docs: Docs) -> list[str]:
+    """The ids of papers ``docs``, in that order."""
+    return list(map(ids.__getitem__, docs.tolist()))

@@ -3,9 +3,10 @@
 The file is a cache of what the index computed from the library, never a source of
 truth, so it is trusted only when everything checks out:
 
-* a header (magic, :data:`FORMAT`, payload length, CRC-32 of the payload): a
-  torn, truncated or flipped file fails the digest and is rebuilt, reported once (the
-  rebuilt file replaces it);
+* a header (magic, :data:`FORMAT`, length and CRC-32 of the marshal data), the file's
+  exact length, and a CRC-32 per 64 KiB of each big table, checked the first time a
+  part of it is read (:mod:`readq.search.checked`): a torn, truncated or flipped
+  file fails a digest and is rebuilt, reported once (the rebuilt file replaces it);
 * the payload's *library key* (:func:`library_key`: a digest of every catalog and
   abstract shard's mtime, inode and size, which catalog shards the library loaded,
   and the format): any change to the library by this or another process makes the
@@ -14,8 +15,9 @@ truth, so it is trusted only when everything checks out:
 
 The payload is ``marshal`` data (plain lists, tuples, str, bytes, ints: loading it
 never runs code, unlike pickle), long lists of strings packed into one string
-(:mod:`readq.search.stored`), then the big byte tables, read in place as views of the
-file's bytes: the postings (raw ``array('I')`` bytes, a word's array made when a query
+(:mod:`readq.search.stored`), then the big byte tables, read in place from the
+memory-mapped file (only the pages a query touches are read, and checked): the
+postings (raw ``array('I')`` bytes, a word's array made when a query
 first asks for it) and one marshal record per paper entry (decoded when a paper is
 looked at, :mod:`readq.search.entrytable`), so opening the index needs neither the
 library's catalog nor ~36,000 arrays. The date order and the stem table are stored too.
@@ -34,18 +36,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import mmap
 import os
+import stat
 import struct
 import tempfile
 import time
 import zlib
 from array import array
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+import numpy as np
+
 from readq.models import Entry
 from readq.search import entrytable
+from readq.search.checked import CheckedBytes, IndexDamaged, chunk_crcs
 from readq.search.stored import StoredPostings, pack_strs, unpack_strs
 from readq.storage.fsutil import FILE_MODE, fsync_dir, remove_quietly
 from readq.storage.layout import abstract_shards, catalog_shards
@@ -53,10 +60,9 @@ from readq.storage.layout import abstract_shards, catalog_shards
 if TYPE_CHECKING:
     from readq.search.matching import QueryMatching
 
-FORMAT = 2  # bump on any change of the payload's layout or of what the words mean
+FORMAT = 3  # bump on any change of the payload's layout or of what the words mean
 MAGIC = b"READQIX\n"
-_HEAD = struct.Struct(">8sIQI")  # magic, format, payload length, CRC-32 of the payload
-_META = struct.Struct(">Q")  # payload: length of the marshal data, it, the byte tables
+_HEAD = struct.Struct(">8sIQI")  # magic, format, marshal data length, its CRC-32
 INDEX_DIR = "index"
 INDEX_FILE = "search.idx"
 TEMP_SUFFIX = ".idx-tmp"
@@ -115,8 +121,8 @@ def library_key(library: LibraryLike) -> str:
 # -- tables <-> payload ------------------------------------------------------------------
 
 
-def snapshot(ix: QueryMatching, key: str) -> bytes:
-    """The index's tables as a payload. Entries are not stored: the library has them."""
+def snapshot(ix: QueryMatching, key: str) -> tuple[bytes, list[bytes]]:
+    """The index's tables as the marshal data and the big byte tables after it."""
     abstracts = ix._abstracts
     known = ix._abstract_crc
     has = bytearray(len(abstracts))
@@ -134,14 +140,14 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
     raw: list[bytes] = []
     for fld, table in ix._post.items():
         words, ends, flat = [], array("Q"), array("I")
-        for w, arr in table.items():
+        for w, arr in sorted(table.items()):  # sorted: looked up by bisection when read
             if arr:
                 words.append(w)
                 flat.extend(arr)
                 ends.append(len(flat))
         post[fld] = (pack_strs(words), ends.tobytes(), _section(raw, flat.tobytes()))
     positions, order = ix._date_ranks()
-    payload = {
+    payload: dict[str, Any] = {
         "key": key,
         "ids": pack_strs(ix._ids),
         "entries": _entries_of(ix._entries, raw),
@@ -155,13 +161,14 @@ def snapshot(ix: QueryMatching, key: str) -> bytes:
         "seen": pack_strs(ix._seen),
         "post": post,
         "arxiv": {k: sorted(v) for k, v in ix._arxiv.items() if v},
-        "date_rank": (array("I", positions).tobytes(), array("I", order).tobytes()),
+        "date_rank": (positions.astype("<u4").tobytes(), order.astype("<u4").tobytes()),
         # stemming every word is ~0.1 s of a first query at 100k papers: stored instead
         "stems": _stems_of(ix._vocab.stem_table(), post),
     }
-    payload["raw"] = [len(b) for b in raw]
-    meta = marshal.dumps(payload)
-    return b"".join([_META.pack(len(meta)), meta, *raw])
+    vocabulary = set().union(*(unpack_strs(words) for words, _, _ in post.values()))
+    payload["vocabulary"] = pack_strs(sorted(vocabulary))
+    payload["raw"] = [(len(b), chunk_crcs(b)) for b in raw]
+    return marshal.dumps(payload), raw
 
 
 def _section(raw: list[bytes], data: bytes) -> int:
@@ -197,38 +204,65 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
         raise ValueError("a table of the index file has the wrong length")
     if type(entries) is dict and len(entries) < n:
         raise KeyError("a paper of the index is not in the library")
+    if any(_packed_len(payload[k]) != n for k in ("published", "seen")):
+        raise ValueError("a table of the index file has the wrong length")
     ix._ids = ids
-    ix._num = dict(zip(ids, range(n), strict=True))
     ix._entries = entrytable.EntryTable.decoded_from(*payload["entries"])
     crc = array("I")
     crc.frombytes(payload["crc"])
     ix._abstract_crc = crc
-    # NOT_LOADED stands in for a text: true like one, never read as one (_abstract_text)
-    kinds = cast("list[str | None]", [None, "", NOT_LOADED])
-    ix._abstracts = list(map(kinds.__getitem__, payload["has"]))
+    has: bytes = payload["has"]
+    ix._pending = set() if has.find(0) < 0 else {d for d, k in enumerate(has) if not k}
     ix._code = set(payload["code"])
     ix._code_links = set(payload["code_links"])
-    ix._up, ix._authors = (array("q", payload[k]).tolist() for k in ("up", "authors"))
-    ix._published, ix._seen = (unpack_strs(payload[k]) for k in ("published", "seen"))
-    if len(ix._published) != n or len(ix._seen) != n:
-        raise ValueError("a table of the index file has the wrong length")
-    for fld, (packed, ends_b, flat_b) in payload["post"].items():
+    for fld, (packed, ends_b, flat) in payload["post"].items():
         words = unpack_strs(packed)
-        ends, flat = array("Q", ends_b), flat_b  # flat: a view of the file's bytes
+        ends = array("Q", ends_b)
         if len(ends) != len(words) or (words and ends[-1] * 4 != len(flat)):
             raise ValueError("postings of the index file do not add up")
-        table = StoredPostings(words, ends, flat)  # arrays made per word on first use
-        table.fresh.extend(words)
-        ix._post[fld] = table
-        ix._vocab.take_fresh(table)
+        ix._post[fld] = StoredPostings(words, ends, flat)  # arrays made on first use
+    ix._vocab.restore_words(unpack_strs(payload["vocabulary"]))
     ix._vocab.restore_stems(payload["stems"])
-    ix._arxiv = {k: set(v) for k, v in payload["arxiv"].items()}
+    ix._file = (payload["mapping"], payload["sections"])
     pos_b, order_b = payload["date_rank"]
-    ix._date_rank = (array("I", pos_b).tolist(), array("I", order_b).tolist())
+    ix._date_rank = (
+        np.frombuffer(pos_b, "<u4").astype(np.int64),
+        np.frombuffer(order_b, "<u4").astype(np.int64),
+    )
+    # Tables a query may never need are made on first use (see QueryMatching.__getattr__)
+    # NOT_LOADED stands in for a text: true like one, never read as one (_abstract_text)
+    kinds = cast("list[str | None]", [None, "", NOT_LOADED])
+    ix.make_later(
+        _num=lambda: dict(zip(ids, range(n), strict=True)),
+        _abstracts=lambda: list(map(kinds.__getitem__, has)),
+        _up=lambda: array("q", payload["up"]).tolist(),
+        _authors=lambda: array("q", payload["authors"]).tolist(),
+        _published=lambda: unpack_strs(payload["published"]),
+        _seen=lambda: unpack_strs(payload["seen"]),
+        _arxiv=lambda: {k: set(v) for k, v in payload["arxiv"].items()},
+    )
+
+
+def _packed_len(packed: Any) -> int:
+    """How many strings a :func:`pack_strs` value holds (without unpacking it)."""
+    return len(packed) if type(packed) is list else int(packed[0])
 
 
 class _Unusable(Exception):
     """Why an index file cannot be used: ``stale``, ``newer`` or ``damaged``."""
+
+
+def check_file(ix: QueryMatching) -> None:
+    """Check every table of the file ``ix`` was read from (IndexDamaged if one is
+    damaged), then let the pages go: the checks read all 70 MB of it, and what a
+    query needs later is read back from the page cache."""
+    if ix._file is None:
+        return
+    mapping, sections = ix._file
+    for section in sections:
+        section.check_all()
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # not on every OS
+        mapping.madvise(mmap.MADV_DONTNEED)
 
 
 def _validate(payload: Any, key: str) -> None:
@@ -250,56 +284,79 @@ def _validate(payload: Any, key: str) -> None:
 # -- the file ------------------------------------------------------------------------------
 
 
-def read(path: Path, key: str) -> tuple[dict[str, Any] | None, str]:
+def read(path: Path, key: str, *, check_all: bool = False) -> tuple[dict[str, Any] | None, str]:
     """The payload of the index file if it is current: (payload, "") or (None, why):
-    ``missing``, ``stale``, ``newer`` (written by a newer readq) or ``damaged``."""
+    ``missing``, ``stale``, ``newer`` (written by a newer readq) or ``damaged``.
+
+    The big tables are checked as they are read (IndexDamaged then), or all now with
+    ``check_all``."""
     try:
-        raw = path.read_bytes()
+        mapped = _map(path)
     except FileNotFoundError:
         return None, "missing"
     except OSError:
         return None, "damaged"
     try:
-        payload = _decode(raw)
+        payload = _decode(mapped)
         _validate(payload, key)
+        if check_all:
+            for section in payload["sections"]:
+                section.check_all()
     except _Unusable as why:
         return None, str(why)
-    except (ValueError, EOFError, TypeError, KeyError, AttributeError, OverflowError, IndexError):
+    except (IndexDamaged, ValueError, EOFError, TypeError, KeyError, AttributeError):
+        return None, "damaged"
+    except (OverflowError, IndexError):
         return None, "damaged"
     return payload, ""
 
 
-def _decode(raw: bytes) -> Any:
-    """The payload: marshal data, with its big byte tables as views of ``raw``."""
-    if len(raw) < _HEAD.size:
-        raise _Unusable("damaged")
+def _map(path: Path) -> mmap.mmap:
+    """The index file, memory-mapped read-only (a link is not followed; an empty or
+    not regular file is damaged). Files are only ever replaced, never written in
+    place, so the mapping stays the file that was opened."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size < _HEAD.size:
+            raise OSError("not an index file")
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    finally:
+        os.close(fd)
+
+
+def _decode(mapping: mmap.mmap) -> Any:
+    """The payload: marshal data, with its big byte tables as checked views of the
+    mapped file (``sections``; ``mapping``: the mapping itself)."""
+    raw = memoryview(mapping)
     magic, fmt, length, digest = _HEAD.unpack_from(raw)
     if magic != MAGIC:
         raise _Unusable("damaged")
     if fmt != FORMAT:
         raise _Unusable("newer" if fmt > FORMAT else "stale")
-    body = memoryview(raw)[_HEAD.size :]
-    if len(body) != length or zlib.crc32(body) != digest:
+    meta = raw[_HEAD.size : _HEAD.size + length]
+    if len(meta) != length or zlib.crc32(meta) != digest:
         raise _Unusable("damaged")
-    (size,) = _META.unpack_from(body)
-    payload = marshal.loads(body[_META.size : _META.size + size])
+    payload = marshal.loads(meta)
     if not isinstance(payload, dict):
         raise _Unusable("damaged")
-    sections, at = [], _META.size + size
-    for length in payload["raw"]:
-        sections.append(body[at : at + length])
-        at += length
-    if at != len(body):
+    sections, at = [], _HEAD.size + length
+    for size, crcs in payload["raw"]:
+        sections.append(CheckedBytes(raw[at : at + size], crcs))
+        at += size
+    if at != len(raw):
         raise _Unusable("damaged")
+    payload["sections"] = sections
+    payload["mapping"] = mapping
     payload["post"] = {f: (w, e, sections[k]) for f, (w, e, k) in payload["post"].items()}
     ends, k = payload["entries"]
     payload["entries"] = (ends, sections[k])
     return payload
 
 
-def write(path: Path, body: bytes) -> None:
+def write(path: Path, meta: bytes, sections: Sequence[bytes] = ()) -> None:
     """Write the index file atomically (unique temp name, fsync, rename, fsync dir)."""
-    head = _HEAD.pack(MAGIC, FORMAT, len(body), zlib.crc32(body))
+    head = _HEAD.pack(MAGIC, FORMAT, len(meta), zlib.crc32(meta))
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     _remove_stale_temps(path)
     # Not fsutil.atomic_write_bytes: its ".readq-tmp" temps belong to the store, which
@@ -309,7 +366,9 @@ def write(path: Path, body: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(head)
-            f.write(body)
+            f.write(meta)
+            for section in sections:
+                f.write(section)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, FILE_MODE)

@@ -2,22 +2,30 @@
 
 Per query word each paper gets the weight of its best match (title beats abstract,
 exact beats prefix beats typo); papers that match more words rank first, then by
-weight, then newest first. Scores are combined with dict/set operations driven by
-``map``/``zip`` (C loops): at 100k papers a Python loop per paper would cost more than
-the whole rest of a keystroke. ``cancelled()`` is polled between the steps so a newer
-keystroke wins quickly.
+weight, then newest first. Paper sets are numpy boolean masks and a term's matches a
+numpy array of weights, both indexed by paper number, so every step is a vector
+operation in C: at 100k papers a Python loop per paper would cost more than a whole
+keystroke. ``cancelled()`` is polled between the steps so a newer keystroke wins
+quickly.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Sequence
-from itertools import compress, repeat
-from operator import add, ge, mod, mul, neg, sub
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from readq.search.vocabulary import stem
 from readq.search.words import fold
+
+Mask = npt.NDArray[np.bool_]
+"""A set of papers: True at the number of each paper in it."""
+Docs = npt.NDArray[np.int64]
+"""Paper numbers (an order, or a set as sorted numbers)."""
 
 # Weights of one query word's best match in a paper, by field and match level
 # (EXACT, STEM, PREFIX, TYPO1, TYPO2 of readq.search.vocabulary).
@@ -34,8 +42,6 @@ PHRASE_WEIGHT = {"title": 24, "abstract": 9}
 OTHER_WEIGHT = 8  # a phrase in another field, or a note match
 MATCH_BONUS = 10**7  # per matched word: matching more words always outranks weight
 IDF_SCALE = 16  # weights are multiplied by a word's rarity (see idf) times this
-DATE_WALK_SHARE = 10
-""":func:`rank` walks the whole date order once more than 1/this of the papers match."""
 TIE_DEPTH = 200
 """How many of the best papers get their ties broken by match quality (title
 proximity, title length) before date: a Python loop per paper, so only the top."""
@@ -70,53 +76,46 @@ def check(cancelled: Callable[[], bool]) -> None:
 
 
 class TermHits(NamedTuple):
-    """One term's matches: disjoint (weight, papers) groups, best first, and their union."""
+    """One term's matches: per paper the weight of its best match (0: none), the
+    papers it matches, and how many they are."""
 
-    groups: list[tuple[int, set[int]]]
-    docs: set[int]
-
-
-def disjoint(raw: list[tuple[int, set[int]]]) -> TermHits:
-    """Keep each paper only in its best-weighted group."""
-    raw.sort(key=lambda g: -g[0])
-    seen: set[int] = set()
-    groups: list[tuple[int, set[int]]] = []
-    for weight, docs in raw:
-        fresh = docs - seen if seen else docs
-        if fresh:
-            groups.append((weight, fresh))
-            seen |= fresh
-    return TermHits(groups, seen)
+    weights: npt.NDArray[np.uint8]
+    docs: Mask
+    matched: int
 
 
-def intersection(sets: list[set[int]]) -> set[int]:
-    """The common papers of ``sets`` (a new set), smallest first so it shrinks fast."""
-    ordered = sorted(sets, key=len)
-    out = set(ordered[0])
-    for other in ordered[1:]:
-        if not out:
-            break
-        out &= other
+def best_weights(total: int, groups: Iterable[tuple[int, npt.NDArray[np.generic]]]) -> TermHits:
+    """A term's hits from (weight, papers) groups that may overlap (papers as numbers
+    or as a mask): each paper keeps the best weight it has."""
+    weights = np.zeros(total, np.uint8)
+    for weight, docs in sorted(groups, key=itemgetter(0)):  # the best is written last
+        weights[docs] = weight
+    docs = weights != 0
+    return TermHits(weights, docs, int(np.count_nonzero(docs)))
+
+
+def mask_of(total: int, docs: Iterable[int] | npt.NDArray[np.generic]) -> Mask:
+    """The set of papers ``docs`` (numbers) as a mask."""
+    out = np.zeros(total, np.bool_)
+    numbers = docs if isinstance(docs, np.ndarray) else np.fromiter(docs, np.int64)
+    out[numbers] = True
     return out
 
 
-def accumulate(scores: dict[int, int], docs: Collection[int], weight: int) -> None:
-    """scores[d] += weight for d in docs, with the loop in C."""
-    if not docs:
-        return
-    if not scores:
-        scores.update(dict.fromkeys(docs, weight))
-        return
-    get = scores.get
-    scores.update(zip(docs, map(add, map(get, docs, repeat(0)), repeat(weight)), strict=True))
+def intersection(sets: Sequence[Mask]) -> Mask:
+    """The papers common to ``sets`` (a new mask: the inputs may be cached)."""
+    out: Mask = sets[0].copy()
+    for other in sets[1:]:
+        np.logical_and(out, other, out=out)
+    return out
 
 
 def candidate_papers(
     soft: list[TermHits],
-    allowed: set[int] | None,
-    banned: set[int],
+    allowed: Mask | None,
+    banned: Mask | None,
     cancelled: Callable[[], bool],
-) -> set[int] | None:
+) -> Mask | None:
     """Papers matching every free word; if fewer than RELAX_BELOW do, those missing
     one word too, and so on down to half of the words. None: no free words."""
     if not soft:
@@ -125,112 +124,100 @@ def candidate_papers(
     if allowed is not None:
         sets.append(allowed)
     full = intersection(sets)
-    if banned:
-        full -= banned
+    if banned is not None:
+        full &= ~banned
     need = len(soft)
     floor = math.ceil(need / 2)
-    if len(full) >= RELAX_BELOW or need <= floor:
+    have = int(np.count_nonzero(full))
+    if have >= RELAX_BELOW or need <= floor:
         return full
     check(cancelled)
-    counts: dict[int, int] = {}
+    counts = np.zeros(len(full), np.uint8)
     for hits in soft:
-        docs = hits.docs if allowed is None else hits.docs & allowed
-        accumulate(counts, docs - banned if banned else docs, 1)
+        counts += hits.docs
+    if allowed is not None:
+        counts[~allowed] = 0
+    if banned is not None:
+        counts[banned] = 0
     check(cancelled)
-    have = len(full)
-    histogram: dict[int, int] = {}
-    for c in counts.values():
-        histogram[c] = histogram.get(c, 0) + 1
+    histogram = np.bincount(counts, minlength=need + 1)
     while need > floor and have < RELAX_BELOW:
         need -= 1
-        have += histogram.get(need, 0)
-    return set(compress(counts, map(ge, counts.values(), repeat(need))))
+        have += int(histogram[need])
+    return counts >= need
 
 
 def score(
-    cands: set[int],
+    cands: Mask,
     soft: list[TermHits],
     hard: list[TermHits],
     cancelled: Callable[[], bool],
     total: int = 0,
-) -> dict[int, int]:
-    """Each candidate's score: the weights of its matches, each times its word's
-    :func:`idf` among ``total`` papers, plus MATCH_BONUS per free word (``soft``) it
-    matches; ``hard`` terms (required anyway) add their weight."""
-    scores: dict[int, int] = dict.fromkeys(cands, 0)
+) -> tuple[Docs, npt.NDArray[np.int64]]:
+    """The candidates (numbers) and each one's score: the weights of its matches, each
+    times its word's :func:`idf` among ``total`` papers, plus MATCH_BONUS per free
+    word (``soft``) it matches; ``hard`` terms (required anyway) add their weight."""
+    docs = np.flatnonzero(cands)
+    scores = np.zeros(len(docs), np.int64)
     total = max(total, 1)
     for k, hits in enumerate(soft + hard):
-        bonus = MATCH_BONUS if k < len(soft) else 0
-        rarity = idf(len(hits.docs), total)
-        for group_weight, docs in hits.groups:
-            weight = group_weight * rarity
-            check(cancelled)
-            if len(docs) > len(cands):
-                mine = cands & docs
-            elif docs is not cands:
-                mine = docs & scores.keys()
-            else:
-                mine = docs
-            accumulate(scores, mine, weight + bonus)
+        weights = hits.weights[docs].astype(np.int64)
+        scores += weights * idf(hits.matched, total)
+        if k < len(soft):
+            scores += np.where(weights != 0, MATCH_BONUS, 0)
         check(cancelled)
-    return scores
+    return docs, scores
 
 
-def date_order(published: Sequence[str], seen: Sequence[str]) -> tuple[list[int], list[int]]:
+def date_order(published: Sequence[str], seen: Sequence[str]) -> tuple[Docs, Docs]:
     """Each paper's position when sorted newest first (published, then first seen), and
     the papers in that order (undated papers after dated ones: ties are broken by
     match quality first, see :func:`break_ties`)."""
     order = sorted(range(len(published)), key=lambda d: (published[d], seen[d]), reverse=True)
-    rank = [0] * len(order)
-    for pos, d in enumerate(order):
-        rank[d] = pos
-    return rank, order
+    by_date = np.array(order, np.int64)
+    positions = np.empty(len(order), np.int64)
+    positions[by_date] = np.arange(len(order), dtype=np.int64)
+    return positions, by_date
 
 
-def rank(scores: dict[int, int], date_rank: list[int], by_date: list[int]) -> list[int]:
+def rank(
+    docs: Docs, scores: npt.NDArray[np.int64], date_rank: Docs, by_date: Docs
+) -> tuple[Docs, npt.NDArray[np.int64]]:
     """Papers by score, ties broken by date, newest first (``date_rank``/``by_date``:
-    the positions and papers of :func:`date_order`).
+    the positions and papers of :func:`date_order`), and their scores in that order.
 
-    Each paper's sort key is one int, ``score * width - date position``: unique per
-    paper (date positions are), so a plain descending sort of ints, with no key
-    function, orders them, and the paper is read back from the key's remainder.
-
-    When many papers match (a short prefix), walking the date order once and keeping
-    the matches, then a stable sort by score (few distinct scores), is ~2x cheaper.
-    """
-    if len(scores) * DATE_WALK_SHARE > len(by_date):
-        dated = list(filter(scores.__contains__, by_date))
-        dated.sort(key=scores.__getitem__, reverse=True)  # stable: date order kept in ties
-        return dated
+    Each paper's sort key is one int, ``date position - score * width``: unique per
+    paper (date positions are), so a plain ascending sort of ints orders them, and
+    the paper is read back from the key's remainder."""
     width = len(date_rank) + 1
-    keys = list(
-        map(sub, map(mul, scores.values(), repeat(width)), map(date_rank.__getitem__, scores))
-    )
-    keys.sort(reverse=True)
-    return list(map(by_date.__getitem__, map(mod, map(neg, keys), repeat(width))))
+    keys = date_rank[docs] - scores * width
+    keys.sort()
+    positions = keys % width
+    return by_date[positions], (positions - keys) // width
 
 
 def break_ties(
-    order: list[int], scores: dict[int, int], quality: Callable[[int], tuple[int, ...]]
-) -> list[int]:
+    order: Docs, scores: npt.NDArray[np.int64], quality: Callable[[int], tuple[int, ...]]
+) -> Docs:
     """Reorder papers of equal score among the first :data:`TIE_DEPTH` of ``order`` by
     ``quality`` (higher first), keeping date order within equal quality."""
-    head = order[:TIE_DEPTH]
+    head: list[int] = order[:TIE_DEPTH].tolist()
+    head_scores: list[int] = scores[:TIE_DEPTH].tolist()
     out: list[int] = []
     i = 0
     while i < len(head):
         j = i + 1
-        s = scores[head[i]]
-        while j < len(head) and scores[head[j]] == s:
+        s = head_scores[i]
+        while j < len(head) and head_scores[j] == s:
             j += 1
         group = head[i:j]
         if len(group) > 1:
             group.sort(key=quality, reverse=True)  # stable: date order within a quality
         out.extend(group)
         i = j
-    if len(order) > TIE_DEPTH:
-        out.extend(order[TIE_DEPTH:])
-    return out
+    reordered: Docs = order.copy()
+    reordered[: len(out)] = out
+    return reordered
 
 
 def title_quality(words: Sequence[str]) -> Callable[[str], tuple[int, int]]:

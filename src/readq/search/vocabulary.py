@@ -12,14 +12,14 @@ The only module that imports rapidfuzz.
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from readq.search.words import stem
 
 # How well an indexed word matches a query word, best first; ranking weights index by it.
 EXACT, STEM, PREFIX, TYPO1, TYPO2 = 0, 1, 2, 3, 4
@@ -36,49 +36,13 @@ EXCLUDE_MIN_PREFIX = 4
 """An excluded word (``-word``) also excludes longer words it starts from this length;
 typos never count, so an exclusion does not remove papers the user did not name."""
 
+_PREPARED_CUTS = 16
+""":meth:`Vocabulary.prepare` cuts the words for prefix typos at lengths below this."""
 _TYPO_LEVEL = (TYPO1, TYPO1, TYPO2)  # by edit distance (0 is overridden by EXACT)
 MISSPELLING_RATIO = 10
 """A query word that is itself an indexed word still looks for a one-typo neighbour
 when that neighbour is in this many times more papers (``tranformers`` in 2 papers,
 ``transformers`` in 5,000): the query word is then most likely the misspelling."""
-
-_BRITISH = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)\Z")
-_SUFFIXES = (
-    ("ations", 4),
-    ("ation", 4),
-    ("ings", 3),
-    ("ing", 3),
-    ("ers", 3),
-    ("er", 3),
-    ("ed", 3),
-    ("es", 3),
-    ("s", 3),
-)
-
-
-@lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
-    """A light stem: British -ise spellings as -ize, then one common suffix and a final
-    'e' off (``mixing``/``mixer`` -> ``mix``, ``weights`` -> ``weight``,
-    ``optimiser``/``optimized`` -> ``optimiz``). Words under 5 letters stay whole.
-    Two words with the same stem match each other (:data:`STEM`), never across a
-    stem shorter than 3 letters."""
-    if len(word) < 5 or not word.isalpha():
-        return word
-    word = _BRITISH.sub(r"iz\1", word)
-    for suffix, keep in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                break
-            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
-                continue
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiousl":
-        word = word[:-1]  # running -> runn -> run
-    return word
 
 
 def typo_limit(n: int) -> int:
@@ -193,8 +157,9 @@ class Vocabulary:
     def __init__(self) -> None:
         self._words: set[str] = set()
         self._by_len: dict[int, list[str]] = {}
+        self._by_len_ready = True
         self._sorted: list[str] | None = None
-        self._trunc: dict[int, tuple[list[str], list[str]]] = {}
+        self._trunc: dict[int, list[str]] = {}
         self._stems: dict[str, list[str]] | None = None
 
     def __contains__(self, word: object) -> bool:
@@ -206,14 +171,33 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self._words)
 
+    def restore_words(self, words: list[str]) -> None:
+        """Take the words of an index read from disk (every field's, sorted)."""
+        if words != sorted(words):  # linear on sorted input
+            raise ValueError("the vocabulary of the index file is not sorted")
+        self._words = set(words)
+        self._by_len.clear()
+        self._by_len_ready = False
+        self._sorted = words
+        self._trunc.clear()
+
+    def _lengths(self) -> dict[int, list[str]]:
+        """The words by length (for typo search), made on first use after a restore."""
+        if not self._by_len_ready:
+            by_len = self._by_len
+            for w in self._words:
+                by_len.setdefault(len(w), []).append(w)
+            self._by_len_ready = True
+        return self._by_len
+
     def take_fresh(self, post: Postings) -> None:
         """Take in the words first seen in ``post`` (and clear its list of them)."""
         words = self._words
         fresh = [w for w in post.fresh if w not in words]
         post.fresh.clear()
         if fresh:
+            by_len = self._lengths()  # before the fresh words join what it is made of
             words.update(fresh)
-            by_len = self._by_len
             for w in fresh:
                 by_len.setdefault(len(w), []).append(w)
             self._sorted = None
@@ -224,24 +208,35 @@ class Vocabulary:
                     stems.setdefault(stem(w), []).append(w)
 
     def prepare(self) -> None:
-        """Sort now what the first prefix search would sort, and stem the words (~0.1 s
-        at 100k papers)."""
+        """Sort now what the first prefix search would sort, stem the words and cut
+        them for prefix typos at the lengths people type (~0.1 s at 100k papers)."""
         self._sorted_words()
         self._stem_table()
+        for n in range(MIN_PREFIX_TYPO - 1, _PREPARED_CUTS):
+            self._truncated(n)
 
     def _sorted_words(self) -> list[str]:
         if self._sorted is None:
             self._sorted = sorted(self._words)
         return self._sorted
 
-    def _truncated(self, n: int) -> tuple[list[str], list[str]]:
-        """Words longer than ``n``, cut to ``n`` characters (for prefix typos), and whole."""
+    def _truncated(self, n: int) -> list[str]:
+        """The distinct starts of ``n`` characters of the words longer than ``n``, sorted
+        (for prefix typos: far fewer than the words, so rapidfuzz has less to compare)."""
         got = self._trunc.get(n)
         if got is None:
-            full = [w for length, ws in self._by_len.items() if length > n for w in ws]
-            got = ([w[:n] for w in full], full)
+            got = list(dict.fromkeys([w[:n] for w in self._sorted_words() if len(w) > n]))
             self._trunc[n] = got
         return got
+
+    def _longer_words(self, start: str, n: int) -> Iterator[str]:
+        """The words longer than ``n`` characters that begin with ``start``."""
+        vocab = self._sorted_words()
+        i = bisect_left(vocab, start)
+        while i < len(vocab) and vocab[i].startswith(start):
+            if len(vocab[i]) > n:
+                yield vocab[i]
+            i += 1
 
     def matches(
         self,
@@ -316,7 +311,7 @@ class Vocabulary:
 
     def _add_typos(self, word: str, limit: int, found: dict[str, int]) -> None:
         n = len(word)
-        by_len = self._by_len
+        by_len = self._lengths()
         for length in range(n - limit, n + limit + 1):
             bucket = by_len.get(length)
             if not bucket:
@@ -332,14 +327,14 @@ class Vocabulary:
             # letter would match: those are left to the prefix rule)
             head = word[:-1]
             for k in _prefix_cuts(n):
-                longer, full = self._truncated(k)
-                for _, dist, i in process.extract(
-                    word, longer, scorer=OSA.distance, score_cutoff=1, limit=None
+                for start, dist, _ in process.extract(
+                    word, self._truncated(k), scorer=OSA.distance, score_cutoff=1, limit=None
                 ):
-                    w = full[i]
-                    if w in found or (k == n and not dist) or (k < n and w.startswith(head)):
+                    if k == n and not dist:
                         continue
-                    found[w] = PREFIX_TYPO
+                    for w in self._longer_words(start, k):
+                        if w not in found and not (k < n and w.startswith(head)):
+                            found[w] = PREFIX_TYPO
 
     def _add_prefixed(self, word: str, found: dict[str, int]) -> None:
         vocab = self._sorted_words()

@@ -16,7 +16,7 @@ import unicodedata
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from itertools import repeat
 
 # ASCII text (nearly all of it) goes through one bytes.translate: letters are lowered,
@@ -173,7 +173,47 @@ def phrase_finder(words: Sequence[str]) -> Callable[[str], bool]:
     return search
 
 
+_BRITISH = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)\Z")
+_SUFFIXES = (
+    ("ations", 4),
+    ("ation", 4),
+    ("ings", 3),
+    ("ing", 3),
+    ("ers", 3),
+    ("er", 3),
+    ("ed", 3),
+    ("es", 3),
+    ("s", 3),
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A light stem: British -ise spellings as -ize, then one common suffix and a final
+    'e' off (``mixing``/``mixer`` -> ``mix``, ``weights`` -> ``weight``,
+    ``optimiser``/``optimized`` -> ``optimiz``). Words under 5 letters stay whole.
+    Two words with the same stem match each other (:data:`STEM`), never across a
+    stem shorter than 3 letters."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    word = _BRITISH.sub(r"iz\1", word)
+    for suffix, keep in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                break
+            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
+                continue
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]  # running -> runn -> run
+    return word
+
+
 __all__ = [
+    "stem",
     "ASCII_TABLE",
     "CODE_HOSTS",
     "STOPWORDS",

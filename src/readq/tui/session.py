@@ -260,6 +260,8 @@ class Session:
         found = SearchIndex.open_current(lib)
         if found is not None and self.store.submit(self._adopt, found, key).result():
             titles_done()
+            if not found.verify():  # damaged after all: rebuilt from the library
+                self.index_report = found.report
             if not found.abstracts_indexed:
                 found.add_abstracts(lib.abstracts(), cancelled=cancelled)
             found.prepare()
