@@ -43,6 +43,7 @@ from readq.search.ranking import (
     rank,
     score,
     title_quality,
+    title_words,
 )
 from readq.search.tables import IndexTables
 from readq.search.vocabulary import (
@@ -56,6 +57,7 @@ from readq.search.words import STOPWORDS, doc_words, phrase_finder
 COMMON_SHARE, COMMON_MIN = 0.005, 20
 """A word in at least this share of the papers (and this many) gets no typo search."""
 _CACHE_SIZE = 48
+_TITLES_KEPT = 20_000  # titles kept split for tie breaking (~5 MB)
 
 _T = TypeVar("_T")
 
@@ -83,13 +85,25 @@ class QueryMatching(IndexTables):
         self._cache: OrderedDict[tuple[object, ...], TermHits] = OrderedDict()
         self._vocab_cache: OrderedDict[tuple[object, ...], dict[str, int]] = OrderedDict()
         self._date_rank: tuple[Docs, Docs] | None = None
+        self._titles: dict[int, tuple[list[str], list[str]]] = {}
 
     def _abstract_text(self, d: int) -> str:
         """Paper ``d``'s abstract ('' without one)."""
         return self._abstracts[d] or ""
 
+    def _title_words(self, d: int) -> tuple[list[str], list[str]]:
+        """Paper ``d``'s title words and their stems (kept: the best papers of one
+        keystroke are mostly the next one's)."""
+        got = self._titles.get(d)
+        if got is None:
+            if len(self._titles) >= _TITLES_KEPT:
+                self._titles.clear()
+            got = self._titles[d] = title_words(self._entries[d].title)
+        return got
+
     def _clear_caches(self) -> None:
         """Forget cached matches: called on every change of the tables."""
+        self._titles.clear()
         self._cache.clear()
         self._vocab_cache.clear()
         self._columns.clear()
@@ -269,9 +283,8 @@ class QueryMatching(IndexTables):
         order, ordered_scores = rank(docs, scores, date_rank, by_date)
         check(cancelled)
         if len(query.words) > 1:  # one word: ties have the same match already
-            entries = self._entries
             quality = title_quality(query.words)
-            order = break_ties(order, ordered_scores, lambda d: quality(entries[d].title))
+            order = break_ties(order, ordered_scores, lambda d: quality(self._title_words(d)))
         return _ids_of(ids, order), True
 
     def _text_hits(

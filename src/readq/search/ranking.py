@@ -220,18 +220,29 @@ def break_ties(
     return reordered
 
 
-def title_quality(words: Sequence[str]) -> Callable[[str], tuple[int, int]]:
-    """Match quality of a title for :func:`break_ties`: how many pairs of the query's
-    words stand next to each other (in order) in it, then how many words are in it
-    (exact, as a prefix or by stem; no typos, to stay cheap)."""
-    roots = [stem(w) for w in words]
+def title_words(title: str) -> tuple[list[str], list[str]]:
+    """A title's words as :func:`title_quality` compares them, and their stems (the
+    caller may keep them: a paper's title is compared again on the next keystroke)."""
+    toks = fold(title).replace("-", " ").split()
+    return toks, [stem(t) for t in toks]
 
-    def quality(title: str) -> tuple[int, int]:
-        toks = fold(title).replace("-", " ").split()
+
+def title_quality(
+    words: Sequence[str],
+) -> Callable[[tuple[list[str], list[str]]], tuple[int, int]]:
+    """Match quality of a title (its :func:`title_words`) for :func:`break_ties`: how
+    many pairs of the query's words stand next to each other (in order) in it, then
+    how many words are in it (exact, as a prefix or by stem; no typos, to stay
+    cheap)."""
+    roots = [stem(w) for w in words]
+    numbered = list(enumerate(zip(words, roots, strict=True)))
+
+    def quality(title: tuple[list[str], list[str]]) -> tuple[int, int]:
+        toks, stems = title
         # for each title word, which query words it stands for (a bit per word)
         marks = [
-            sum(1 << k for k, w in enumerate(words) if t.startswith(w) or stem(t) == roots[k])
-            for t in toks
+            sum(1 << k for k, (w, r) in numbered if r == s or t.startswith(w))
+            for t, s in zip(toks, stems, strict=True)
         ]
         near = sum(
             1
