@@ -313,3 +313,11 @@ def test_verify_checks_the_whole_file_and_rebuilds_a_damaged_one(lib: Library, p
     assert "damaged" in index.report
     assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
     assert SearchIndex.open_or_build(reopen(lib)).report == ""  # replaced by a sound one
+
+
+def test_on_build_is_called_only_when_the_index_is_built(lib: Library) -> None:
+    calls: list[int] = []
+    SearchIndex.open_or_build(lib, on_build=calls.append)
+    assert calls == [len(PAPERS)]
+    SearchIndex.open_or_build(reopen(lib), on_build=calls.append)
+    assert calls == [len(PAPERS)]  # current on disk: opened, not built

@@ -8,11 +8,18 @@ The parts, each with one job (lower ones never import higher ones):
 * :mod:`~readq.search.query` -- the query language: text to :class:`Query`, never raises.
 * :mod:`~readq.search.vocabulary` -- which indexed words a query word stands for: the
   exact / prefix / typo rules, written once (the only user of rapidfuzz).
-* :mod:`~readq.search.ranking` -- scoring matched papers and ordering them.
+* :mod:`~readq.search.ranking` -- scoring matched papers and ordering them (numpy
+  masks and weight arrays indexed by paper number).
 * :mod:`~readq.search.highlight` -- which letters of a title to highlight.
 * :mod:`~readq.search.worker` -- helper processes that tokenise abstracts in parallel.
+* :mod:`~readq.search.tables` -- the index's tables, made on first use when read
+  from disk, and the metadata filters over them.
 * :mod:`~readq.search.matching` -- answering a query from the index's tables.
-* :mod:`~readq.search.persist` -- the index on disk: file format, checks, library key.
+* :mod:`~readq.search.persist` -- the index on disk: file format, checks, library key;
+  :mod:`~readq.search.payload` turns the tables into its contents and back,
+  :mod:`~readq.search.checked` checks its big tables a chunk at a time as they are
+  read, :mod:`~readq.search.stored` and :mod:`~readq.search.entrytable` read the
+  postings and paper entries in place.
 * :mod:`~readq.search.building` -- building and updating the tables.
 * :mod:`~readq.search.index` -- :class:`SearchIndex`: the ``search`` entry point,
   ``open_or_build`` / ``open_current`` / ``update_on_disk`` / ``save_for``.

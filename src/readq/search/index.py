@@ -170,10 +170,13 @@ class SearchIndex(IndexBuilding):
         helpers: int | None = None,
         cancelled: Callable[[], bool] | None = None,
         save: bool = True,
+        on_build: Callable[[int], None] | None = None,
     ) -> SearchIndex:
         """The library's index: read from ``<data dir>/index/`` when it is current (in
         milliseconds), else built from ``library`` (titles, then every abstract) and
         saved. ``report`` says, once, when a damaged or newer-format file was replaced.
+        ``on_build(papers)`` is called before a build (seconds at 100k papers: a
+        command on a terminal says so).
 
         A loaded index reads abstract texts from ``library.abstract(id)`` only to verify
         a phrase. Keep it current with :meth:`add` / :meth:`add_abstracts` after an
@@ -184,6 +187,8 @@ class SearchIndex(IndexBuilding):
         index, why = cls._open(library, path, key, check_all=True)
         if index is not None:
             return index
+        if on_build is not None:
+            on_build(len(library.entries))
         index = cls._built(library, helpers=helpers, cancelled=cancelled)
         index.report = persist.describe(why)
         # an empty library gets no index directory (it may not exist yet at all)

@@ -44,21 +44,15 @@ import tempfile
 import time
 import zlib
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
-
-import numpy as np
+from typing import Any, Protocol
 
 from readq.models import Entry
-from readq.search import entrytable
-from readq.search.checked import CheckedBytes, IndexDamaged, chunk_crcs
-from readq.search.stored import StoredPostings, pack_strs, unpack_strs
+from readq.search.checked import CheckedBytes, IndexDamaged
+from readq.search.payload import NOT_LOADED, NotLoaded, check_file, restore, snapshot, text_crc
 from readq.storage.fsutil import FILE_MODE, fsync_dir, remove_quietly
 from readq.storage.layout import abstract_shards, catalog_shards
-
-if TYPE_CHECKING:
-    from readq.search.matching import QueryMatching
 
 FORMAT = 3  # bump on any change of the payload's layout or of what the words mean
 MAGIC = b"READQIX\n"
@@ -76,22 +70,6 @@ class LibraryLike(Protocol):
 
     @property
     def store(self) -> Any: ...
-
-
-class NotLoaded(str):
-    """The abstract of a paper in an index loaded from disk: indexed (the paper has
-    one), text not read. A one-character string no abstract equals (so a str to every
-    reader of the table, and true, unlike an empty abstract); the index keeps its CRC
-    (``_abstract_crc``) to tell whether a text given later is the same one."""
-
-    __slots__ = ()
-
-
-NOT_LOADED: str = NotLoaded("\x00")
-
-
-def text_crc(text: str) -> int:
-    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
 def index_path(data_dir: Path) -> Path:
@@ -118,151 +96,8 @@ def library_key(library: LibraryLike) -> str:
     return h.hexdigest()
 
 
-# -- tables <-> payload ------------------------------------------------------------------
-
-
-def snapshot(ix: QueryMatching, key: str) -> tuple[bytes, list[bytes]]:
-    """The index's tables as the marshal data and the big byte tables after it."""
-    abstracts = ix._abstracts
-    known = ix._abstract_crc
-    has = bytearray(len(abstracts))
-    crc = array("I", bytes(4 * len(abstracts)))
-    for d, text in enumerate(abstracts):
-        if text is None:
-            continue
-        if text is NOT_LOADED:
-            has[d], crc[d] = 2, known[d]
-        elif text:
-            has[d], crc[d] = 2, text_crc(text)
-        else:
-            has[d] = 1
-    post = {}
-    raw: list[bytes] = []
-    for fld, table in ix._post.items():
-        words, ends, flat = [], array("Q"), array("I")
-        for w, arr in sorted(table.items()):  # sorted: looked up by bisection when read
-            if arr:
-                words.append(w)
-                flat.extend(arr)
-                ends.append(len(flat))
-        post[fld] = (pack_strs(words), ends.tobytes(), _section(raw, flat.tobytes()))
-    positions, order = ix._date_ranks()
-    payload: dict[str, Any] = {
-        "key": key,
-        "ids": pack_strs(ix._ids),
-        "entries": _entries_of(ix._entries, raw),
-        "has": bytes(has),
-        "crc": crc.tobytes(),
-        "code": sorted(ix._code),
-        "code_links": sorted(ix._code_links),
-        "up": array("q", ix._up).tobytes(),
-        "authors": array("q", ix._authors).tobytes(),
-        "published": pack_strs(ix._published),
-        "seen": pack_strs(ix._seen),
-        "post": post,
-        "arxiv": {k: sorted(v) for k, v in ix._arxiv.items() if v},
-        "date_rank": (positions.astype("<u4").tobytes(), order.astype("<u4").tobytes()),
-        # stemming every word is ~0.1 s of a first query at 100k papers: stored instead
-        "stems": _stems_of(ix._vocab.stem_table(), post),
-    }
-    vocabulary = set().union(*(unpack_strs(words) for words, _, _ in post.values()))
-    payload["vocabulary"] = pack_strs(sorted(vocabulary))
-    payload["raw"] = [(len(b), chunk_crcs(b)) for b in raw]
-    return marshal.dumps(payload), raw
-
-
-def _section(raw: list[bytes], data: bytes) -> int:
-    """Put a big byte table after the marshal data (read in place, never copied)."""
-    raw.append(data)
-    return len(raw) - 1
-
-
-def _entries_of(table: entrytable.EntryTable, raw: list[bytes]) -> tuple[bytes, int]:
-    ends, blob = entrytable.encode(table)
-    return ends, _section(raw, blob)
-
-
-def _stems_of(table: dict[str, list[str]], post: dict[str, Any]) -> dict[str, list[str]]:
-    """The stem table of the words saved (a word no paper has any more is not)."""
-    kept = {w for words, _, _ in post.values() for w in unpack_strs(words)}
-    stems = {root: [w for w in words if w in kept] for root, words in table.items()}
-    return {root: words for root, words in stems.items() if words}
-
-
-def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, Entry]) -> None:
-    """Fill ``ix``'s tables from a payload :func:`read` returned (validated there).
-
-    The entries are the index's own (as indexed, decoded on first use), so a library
-    whose catalog is read lazily is not read whole. The key already names the catalog
-    files; a fully loaded catalog (a plain dict) with fewer papers than the index
-    raises KeyError all the same (not its index)."""
-    ids = unpack_strs(payload["ids"])
-    n = len(ids)
-    sized = [payload["has"], payload["crc"][::4], *(b[::4] for b in payload["date_rank"])]
-    sized += [payload["up"][::8], payload["authors"][::8], payload["entries"][0][::8]]
-    if any(len(b) != n for b in sized):
-        raise ValueError("a table of the index file has the wrong length")
-    if type(entries) is dict and len(entries) < n:
-        raise KeyError("a paper of the index is not in the library")
-    if any(_packed_len(payload[k]) != n for k in ("published", "seen")):
-        raise ValueError("a table of the index file has the wrong length")
-    ix._ids = ids
-    ix._entries = entrytable.EntryTable.decoded_from(*payload["entries"])
-    crc = array("I")
-    crc.frombytes(payload["crc"])
-    ix._abstract_crc = crc
-    has: bytes = payload["has"]
-    ix._pending = set() if has.find(0) < 0 else {d for d, k in enumerate(has) if not k}
-    ix._code = set(payload["code"])
-    ix._code_links = set(payload["code_links"])
-    for fld, (packed, ends_b, flat) in payload["post"].items():
-        words = unpack_strs(packed)
-        ends = array("Q", ends_b)
-        if len(ends) != len(words) or (words and ends[-1] * 4 != len(flat)):
-            raise ValueError("postings of the index file do not add up")
-        ix._post[fld] = StoredPostings(words, ends, flat)  # arrays made on first use
-    ix._vocab.restore_words(unpack_strs(payload["vocabulary"]))
-    ix._vocab.restore_stems(payload["stems"])
-    ix._file = (payload["mapping"], payload["sections"])
-    pos_b, order_b = payload["date_rank"]
-    ix._date_rank = (
-        np.frombuffer(pos_b, "<u4").astype(np.int64),
-        np.frombuffer(order_b, "<u4").astype(np.int64),
-    )
-    # Tables a query may never need are made on first use (see QueryMatching.__getattr__)
-    # NOT_LOADED stands in for a text: true like one, never read as one (_abstract_text)
-    kinds = cast("list[str | None]", [None, "", NOT_LOADED])
-    ix.make_later(
-        _num=lambda: dict(zip(ids, range(n), strict=True)),
-        _abstracts=lambda: list(map(kinds.__getitem__, has)),
-        _up=lambda: array("q", payload["up"]).tolist(),
-        _authors=lambda: array("q", payload["authors"]).tolist(),
-        _published=lambda: unpack_strs(payload["published"]),
-        _seen=lambda: unpack_strs(payload["seen"]),
-        _arxiv=lambda: {k: set(v) for k, v in payload["arxiv"].items()},
-    )
-
-
-def _packed_len(packed: Any) -> int:
-    """How many strings a :func:`pack_strs` value holds (without unpacking it)."""
-    return len(packed) if type(packed) is list else int(packed[0])
-
-
 class _Unusable(Exception):
     """Why an index file cannot be used: ``stale``, ``newer`` or ``damaged``."""
-
-
-def check_file(ix: QueryMatching) -> None:
-    """Check every table of the file ``ix`` was read from (IndexDamaged if one is
-    damaged), then let the pages go: the checks read all 70 MB of it, and what a
-    query needs later is read back from the page cache."""
-    if ix._file is None:
-        return
-    mapping, sections = ix._file
-    for section in sections:
-        section.check_all()
-    with contextlib.suppress(AttributeError, OSError, ValueError):  # not on every OS
-        mapping.madvise(mmap.MADV_DONTNEED)
 
 
 def _validate(payload: Any, key: str) -> None:
@@ -403,6 +238,7 @@ __all__ = [
     "FORMAT",
     "NOT_LOADED",
     "NotLoaded",
+    "check_file",
     "describe",
     "index_path",
     "library_key",
