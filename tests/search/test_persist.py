@@ -321,3 +321,27 @@ def test_on_build_is_called_only_when_the_index_is_built(lib: Library) -> None:
     assert calls == [len(PAPERS)]
     SearchIndex.open_or_build(reopen(lib), on_build=calls.append)
     assert calls == [len(PAPERS)]  # current on disk: opened, not built
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "symlink"])
+def test_a_hostile_index_path_never_hangs_crashes_or_is_followed(
+    lib: Library, tmp_path: Path, kind: str
+) -> None:
+    path = path_of(lib)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"not an index, and not readq's to replace")
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path.symlink_to(target)
+    index = SearchIndex.open_or_build(reopen(lib))  # a FIFO would block a plain open()
+    assert found(index, "lagrangian") == ["Latent Diffusion for Images"]
+    assert target.read_bytes() == b"not an index, and not readq's to replace"
+    if kind == "directory":
+        assert "could not save the search index" in index.report
+    else:  # replaced by a real index file, which the next process opens
+        assert path.is_file() and not path.is_symlink()
+        assert SearchIndex.open_current(reopen(lib)) is not None

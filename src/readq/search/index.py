@@ -193,7 +193,10 @@ class SearchIndex(IndexBuilding):
         index.report = persist.describe(why)
         # an empty library gets no index directory (it may not exist yet at all)
         if save and len(index) and not (cancelled and cancelled()):
-            index.save(path, key)
+            try:
+                index.save(path, key)
+            except OSError as e:  # a cache: the search goes on without it, and says so
+                index.report = "; ".join(filter(None, [index.report, persist.unsaved(e)]))
         return index
 
     @classmethod

@@ -150,7 +150,8 @@ def _map(path: Path) -> mmap.mmap:
     """The index file, memory-mapped read-only (a link is not followed; an empty or
     not regular file is damaged). Files are only ever replaced, never written in
     place, so the mapping stays the file that was opened."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | os.O_NONBLOCK  # a FIFO put there must not block the open
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size < _HEAD.size:
@@ -224,6 +225,12 @@ def _remove_stale_temps(path: Path) -> None:
             if now - tmp.stat().st_mtime > _STALE_TEMP_S:
                 old.append(tmp)
     remove_quietly(old)
+
+
+def unsaved(error: OSError) -> str:
+    """The one-line report of an index that was built but could not be saved."""
+    reason = error.strerror or type(error).__name__
+    return f"could not save the search index ({reason}); it is built again next time"
 
 
 def describe(why: str) -> str:
