@@ -90,8 +90,12 @@ def snapshot(ix: QueryMatching, key: str) -> tuple[bytes, list[bytes]]:
         # stemming every word is ~0.1 s of a first query at 100k papers: stored instead
         "stems": _stems_of(ix._vocab.stem_table(), post),
     }
-    vocabulary = set().union(*(unpack_strs(words) for words, _, _ in post.values()))
-    payload["vocabulary"] = pack_strs(sorted(vocabulary))
+    vocabulary = sorted(set().union(*(unpack_strs(words) for words, _, _ in post.values())))
+    payload["vocabulary"] = pack_strs(vocabulary)
+    by_len: dict[int, list[str]] = {}
+    for w in vocabulary:
+        by_len.setdefault(len(w), []).append(w)
+    payload["by_len"] = {n: pack_strs(ws) for n, ws in by_len.items()}
     payload["raw"] = [(len(b), chunk_crcs(b)) for b in raw]
     return marshal.dumps(payload), raw
 
@@ -146,7 +150,8 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
         if len(ends) != len(words) or (words and ends[-1] * 4 != len(flat)):
             raise ValueError("postings of the index file do not add up")
         ix._post[fld] = StoredPostings(words, ends, flat)  # arrays made on first use
-    ix._vocab.restore_words(unpack_strs(payload["vocabulary"]))
+    by_len = {int(n): unpack_strs(ws) for n, ws in payload["by_len"].items()}
+    ix._vocab.restore_words(unpack_strs(payload["vocabulary"]), by_len)
     ix._vocab.restore_stems(payload["stems"])
     ix._file = (payload["mapping"], payload["sections"])
     pos_b, order_b = payload["date_rank"]

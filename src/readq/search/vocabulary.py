@@ -15,6 +15,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from itertools import chain
+from operator import itemgetter
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -171,13 +173,16 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self._words)
 
-    def restore_words(self, words: list[str]) -> None:
-        """Take the words of an index read from disk (every field's, sorted)."""
+    def restore_words(self, words: list[str], by_len: dict[int, list[str]]) -> None:
+        """Take the words of an index read from disk: every field's, sorted, and the
+        same words by length."""
         if words != sorted(words):  # linear on sorted input
             raise ValueError("the vocabulary of the index file is not sorted")
+        if sum(map(len, by_len.values())) != len(words):
+            raise ValueError("the words by length of the index file are not its words")
         self._words = set(words)
-        self._by_len.clear()
-        self._by_len_ready = False
+        self._by_len = by_len
+        self._by_len_ready = True
         self._sorted = words
         self._trunc.clear()
 
@@ -225,7 +230,8 @@ class Vocabulary:
         (for prefix typos: far fewer than the words, so rapidfuzz has less to compare)."""
         got = self._trunc.get(n)
         if got is None:
-            got = list(dict.fromkeys([w[:n] for w in self._sorted_words() if len(w) > n]))
+            longer = chain.from_iterable(ws for k, ws in self._lengths().items() if k > n)
+            got = sorted(set(map(itemgetter(slice(n)), longer)))  # loops in C
             self._trunc[n] = got
         return got
 
