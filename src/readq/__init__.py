@@ -22,15 +22,10 @@ modules (storage, parser, search engine) load on first use.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-try:
-    __version__ = version("readq")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
-
 if TYPE_CHECKING:
+    __version__: str
     import datetime
     import os
     from collections.abc import Iterable
@@ -73,7 +68,21 @@ _LAZY = {
 }
 
 
+def _installed_version() -> str:
+    """The installed distribution's version (importlib.metadata costs ~30 ms to import:
+    only ``readq --version``, crash logs and written files ask for it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("readq")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()["__version__"] = found = _installed_version()
+        return found
     if name in _LAZY:
         import importlib
 
