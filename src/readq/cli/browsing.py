@@ -107,7 +107,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None:
         ids = ids[: args.limit]
     width = terminal_width()
-    short = short_ids(paper_ids(lib.entries))
+    short = short_ids(paper_ids(lib.entries), shown=ids)
     for pid in ids:
         e = lib.entries[pid]
         line = json.dumps(entry_json(lib, e), ensure_ascii=False) if args.json else None
@@ -146,7 +146,7 @@ def add_list(add: AddCommand) -> None:
 
 def _meta_line(lib: Library, pid: str, e: Entry) -> str:
     st = lib.state(pid)
-    meta = [f"id {short_ids(lib.entries)(pid)}"]
+    meta = [f"id {short_ids(lib.entries, shown=[pid])(pid)}"]
     if e.published:
         meta.append(f"published {e.published}")
     if e.authors is not None:
