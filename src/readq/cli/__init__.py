@@ -10,7 +10,7 @@ module of the command that runs is imported.
 
 from typing import TYPE_CHECKING, Any
 
-from readq.cli.app import build_parser, main
+from readq.cli.app import build_parser, main, run
 
 if TYPE_CHECKING:
     from readq.cli.importing import sample_listing
@@ -24,4 +24,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'readq.cli' has no attribute {name!r}")
 
 
-__all__ = ["build_parser", "main", "sample_listing"]
+__all__ = ["build_parser", "main", "run", "sample_listing"]
