@@ -100,7 +100,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.removed:
         ids, errors = removed_selection(lib, query, args.sort)
     else:
-        ids, errors = readq.select(lib, query, view=_view_of(args), sort=args.sort)
+        view = _view_of(args)
+        ids, errors = readq.select(lib, query, view=view, sort=args.sort, limit=args.limit)
     for warning in lib.warnings:  # e.g. a damaged search index, rebuilt
         out(f"readq: {warning}", file=sys.stderr)
     report_query_errors(errors)
