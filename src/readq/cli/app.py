@@ -90,32 +90,35 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _Commands(_SubParsers):
-    """The subcommands: each one's arguments are added when it is chosen (see COMMANDS)."""
+    """The subcommands (see COMMANDS). ``readq --help`` needs only their names and helps:
+    a command's parser is made, and its module imported to add its arguments and
+    handler, only when that command is chosen."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self._registrars: dict[str, str] = {}
+        self._commands: dict[str, tuple[str, str]] = {}  # name -> (registrar, help)
+        # what argparse checks a chosen name against (its parser is made afterwards)
+        self.choices = self._commands  # type: ignore[assignment]
         self._registered: set[str] = set()
 
     def declare(self, name: str, registrar: str, help: str) -> None:
-        self._registrars[name] = registrar
-        self.add_parser(name, help=help, description=help)
+        self._commands[name] = (registrar, help)
+        self._choices_actions.append(self._ChoicesPseudoAction(name, (), help))
 
-    def load(self, name: str) -> None:
-        """Import the module of command ``name`` and let it add its arguments."""
-        registrar = self._registrars[name]
-        if registrar in self._registered:
-            return
-        self._registered.add(registrar)
-        module, function = registrar.split(".")
-        register = getattr(import_module(f"readq.cli.{module}"), function)
+    def parser_of(self, name: str) -> argparse.ArgumentParser:
+        """Command ``name``'s parser, its module's arguments and handler added."""
+        registrar, _ = self._commands[name]
+        if registrar not in self._registered:
+            self._registered.add(registrar)
+            module, function = registrar.split(".")
+            getattr(import_module(f"readq.cli.{module}"), function)(self._add)
+        return self._name_parser_map[name]
 
-        def add(command: str, func: Handler) -> argparse.ArgumentParser:
-            sp = self._name_parser_map[command]
-            sp.set_defaults(func=func)
-            return sp
-
-        register(add)
+    def _add(self, name: str, func: Handler) -> argparse.ArgumentParser:
+        """The ``add`` a module's registrar calls for each of its commands."""
+        sp = self.add_parser(name, description=self._commands[name][1])
+        sp.set_defaults(func=func)
+        return sp
 
     def __call__(
         self,
@@ -124,8 +127,8 @@ class _Commands(_SubParsers):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        if isinstance(values, list) and values and values[0] in self._registrars:
-            self.load(values[0])
+        if isinstance(values, list) and values and values[0] in self._commands:
+            self.parser_of(values[0])
         super().__call__(parser, namespace, values, option_string)
 
 
