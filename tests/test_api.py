@@ -120,6 +120,31 @@ def test_search_finds_by_words_and_filters(lib: readq.Library) -> None:
     assert within.ids == []
 
 
+def test_a_limit_gives_the_first_ids_of_the_whole_order() -> None:
+    """``select(limit=n)`` picks n without sorting everything: the same n, in the same
+    order, ties (same day, same import) included, for every sort and view."""
+    library = readq.open_library()
+    days = ["Oct 9, 2024", "Sep 14, 2024", "Oct 9, 2024", ""]
+    listing = "Daily Papers\n\n" + "".join(
+        f"Paper number {n} about adapters\n\nAbstract {n} about adapters.\n\n"
+        f"  • {n % 5 + 1} authors\n·\n{days[n % 4]} {n % 3 or ''}\n\n"
+        for n in range(40)
+    )
+    assert readq.import_listing(library, listing.encode()).new > 30
+    some = [p.id for p in readq.papers(library)][::3]
+    readq.star(library, some[:5])
+    readq.mark_read(library, some[3:9])
+    for view in ("all", "unread", "starred", "read"):
+        for sort in (None, "new", "date", "upvotes", "title", "added", "trending"):
+            for query in (None, "adapters"):
+                whole = readq.select(library, query, view=view, sort=sort).ids
+                for n in (0, 1, 3, 7, 100):
+                    first = readq.select(library, query, view=view, sort=sort, limit=n).ids
+                    assert first == whole[:n], (view, sort, query, n)
+    with pytest.raises(ValueError, match="limit"):
+        readq.select(library, limit=-1)
+
+
 def test_state_changes_count_and_persist(lib: readq.Library) -> None:
     ids = by_title(lib)
     sparse, reward = (

@@ -22,18 +22,13 @@ modules (storage, parser, search engine) load on first use.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-try:
-    __version__ = version("readq")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
-
 if TYPE_CHECKING:
+    __version__: str
     import datetime
     import os
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
 
     from readq.library import ImportReport, Library
@@ -73,7 +68,21 @@ _LAZY = {
 }
 
 
+def _installed_version() -> str:
+    """The installed distribution's version (importlib.metadata costs ~30 ms to import:
+    only ``readq --version``, crash logs and written files ask for it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("readq")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()["__version__"] = found = _installed_version()
+        return found
     if name in _LAZY:
         import importlib
 
@@ -186,17 +195,21 @@ def select(
     *,
     view: View | str = "all",
     sort: str | None = None,
+    limit: int | None = None,
 ) -> Selection:
     """The ids of one view (``all``, ``inbox``/``unread``, ``starred``, ``read``).
 
     With a ``query``, only the matches, best first unless a ``sort`` is given; else
     ordered by ``sort`` (``date``, ``upvotes``, ``title``, ``added``, ``trending``; default
-    ``date``).
+    ``date``). With ``limit``, only the first ``limit`` of those ids (the papers are then
+    not all sorted: ``readq list --limit 20`` picks its 20 out of 100,000 in one pass).
     """
     from readq.catalog import paper_ids
     from readq.search.query import parse_query
-    from readq.views import sorted_ids, view_rows
+    from readq.views import view_rows
 
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
     errors: list[str] = []
     if query:
         parsed, _ = parse_query(query)
@@ -208,13 +221,35 @@ def select(
         result = index.search(parsed, states=library.states, within=within)
         ids, errors = result.ids, result.errors
         if result.ranked and sort is None:
-            return Selection(ids, errors)
+            return Selection(ids[:limit], errors)
     else:
         ids = view_rows(list(library.entries), library.states, _view(view))
     momentum = library.momenta() if sort == "trending" else None
     since = library.last_session() if sort == "new" else ""
-    order = sorted_ids(library.entries, ids, sort or "date", since, momentum=momentum)
+    order = _first_ids(library.entries, ids, sort or "date", since, momentum, limit)
     return Selection(order, errors)
+
+
+def _first_ids(
+    entries: Mapping[str, Entry],
+    ids: list[str],
+    sort: str,
+    since: str,
+    momentum: Mapping[str, int] | None,
+    limit: int | None,
+) -> list[str]:
+    """``views.sorted_ids(...)[:limit]``; for a few out of many, without sorting them all
+    (``heapq.nlargest(n, ...)`` is ``sorted(..., reverse=True)[:n]``, ties included)."""
+    import heapq
+
+    from readq.views import sort_key, sorted_ids
+
+    if limit is None or limit >= len(ids):
+        return sorted_ids(entries, ids, sort, since, momentum=momentum)
+    key, reverse = sort_key(sort, since, momentum=momentum)
+    chosen = (entries[i] for i in ids if i in entries)
+    first = heapq.nlargest if reverse else heapq.nsmallest
+    return [e.id for e in first(limit, chosen, key=key)]
 
 
 def papers(

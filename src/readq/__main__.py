@@ -1,5 +1,5 @@
 """``python -m readq`` is the same as the ``readq`` command."""
 
-from readq.cli import main
+from readq.cli import run
 
-raise SystemExit(main())
+run()

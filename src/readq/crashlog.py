@@ -6,7 +6,8 @@ import os
 import traceback
 from pathlib import Path
 
-from readq import __version__, paths
+import readq
+from readq import paths
 from readq.clock import file_stamp, utc_now
 
 
@@ -28,7 +29,7 @@ def write_crash_log(
         path = directory / f"crash-{stamp}-{os.getpid()}.log"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(f"readq {__version__}\n")
+            f.write(f"readq {readq.__version__}\n")
             f.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
         return path
     except OSError:

@@ -6,8 +6,8 @@ import argparse
 import json
 import shutil
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import readq
 from readq.catalog import paper_ids
@@ -21,11 +21,12 @@ from readq.cli.common import (
     short_ids,
 )
 from readq.errors import EX_NOTFOUND, UsageError
-from readq.library import Library
-from readq.links import paper_links
-from readq.models import Entry
 from readq.text import for_display, plural
 from readq.views import SORTS, View, sorted_ids
+
+if TYPE_CHECKING:
+    from readq.library import Library
+    from readq.models import Entry
 
 # -- readq list ----------------------------------------------------------------------------
 
@@ -99,14 +100,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.removed:
         ids, errors = removed_selection(lib, query, args.sort)
     else:
-        ids, errors = readq.select(lib, query, view=_view_of(args), sort=args.sort)
+        view = _view_of(args)
+        ids, errors = readq.select(lib, query, view=view, sort=args.sort, limit=args.limit)
     for warning in lib.warnings:  # e.g. a damaged search index, rebuilt
         out(f"readq: {warning}", file=sys.stderr)
     report_query_errors(errors)
     if args.limit is not None:
         ids = ids[: args.limit]
     width = terminal_width()
-    short = short_ids(paper_ids(lib.entries))
+    short = short_ids(paper_ids(lib.entries), shown=ids)
     for pid in ids:
         e = lib.entries[pid]
         line = json.dumps(entry_json(lib, e), ensure_ascii=False) if args.json else None
@@ -118,7 +120,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def add_list(add: AddCommand) -> None:
-    sp = add("list", cmd_list, "list papers, optionally matching a search QUERY")
+    sp = add("list", cmd_list)
     sp.add_argument(
         "query",
         nargs="*",
@@ -145,7 +147,7 @@ def add_list(add: AddCommand) -> None:
 
 def _meta_line(lib: Library, pid: str, e: Entry) -> str:
     st = lib.state(pid)
-    meta = [f"id {short_ids(lib.entries)(pid)}"]
+    meta = [f"id {short_ids(lib.entries, shown=[pid])(pid)}"]
     if e.published:
         meta.append(f"published {e.published}")
     if e.authors is not None:
@@ -170,6 +172,10 @@ def author_list(names: Sequence[str], most: int = 3) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    import textwrap
+
+    from readq.links import paper_links
+
     lib = open_library(args, catalog_prefix=id_prefix(args.id))
     pid = lib.resolve(args.id)
     e = lib.entries[pid]
@@ -210,7 +216,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def add_show(add: AddCommand) -> None:
-    sp = add("show", cmd_show, "show one paper: metadata, links, note and abstract")
+    sp = add("show", cmd_show)
     sp.add_argument("id", metavar="ID", help="paper id, or any unique prefix of it")
     sp.add_argument("--json", action="store_true")
 
@@ -231,5 +237,5 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def add_stats(add: AddCommand) -> None:
-    sp = add("stats", cmd_stats, "count papers by state")
+    sp = add("stats", cmd_stats)
     sp.add_argument("--json", action="store_true")

@@ -5,22 +5,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import readq
 from readq.ids import SHORT_ID as SHORT_ID
 from readq.ids import short_ids as short_ids
-from readq.library import Library
-from readq.models import Entry
 from readq.text import for_display
+
+if TYPE_CHECKING:
+    from readq.library import Library
+    from readq.models import Entry
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 class AddCommand(Protocol):
-    """``add(name, handler, help)``: a subparser for one command, its arguments to come."""
+    """``add(name, handler)``: the subparser of one command (readq.cli.app.COMMANDS names it
+    and gives its help), its arguments to come."""
 
-    def __call__(self, name: str, func: Handler, help: str) -> argparse.ArgumentParser: ...
+    def __call__(self, name: str, func: Handler) -> argparse.ArgumentParser: ...
 
 
 # What the glyphs become on a terminal or pipe that cannot show them (LANG=C, ASCII).

@@ -59,7 +59,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def add_export(add: AddCommand) -> None:
-    sp = add("export", cmd_export, "write starred papers as Markdown or BibTeX")
+    sp = add("export", cmd_export)
     sp.add_argument("-o", "--output", metavar="FILE", help="output file ('-' or omitted: stdout)")
     sp.add_argument("--force", action="store_true", help="overwrite an existing file")
     sp.add_argument(

@@ -157,9 +157,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def add_fetch(add: AddCommand) -> None:
-    sp = add(
-        "fetch", cmd_fetch, "download papers from Hugging Face (today's by default) and add them"
-    )
+    sp = add("fetch", cmd_fetch)
     when = sp.add_mutually_exclusive_group()
     when.add_argument("--date", metavar="YYYY-MM-DD", help="the papers of this day")
     when.add_argument(

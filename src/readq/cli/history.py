@@ -57,15 +57,11 @@ def cmd_redo(args: argparse.Namespace) -> int:
 
 
 def add_undo(add: AddCommand) -> None:
-    sp = add(
-        "undo",
-        cmd_undo,
-        "undo the last change (imports, read/star/note, remove); shared with the reading queue's u",
-    )
+    sp = add("undo", cmd_undo)
     sp.add_argument(
         "--list", action="store_true", help="show the history, newest first (changes nothing)"
     )
 
 
 def add_redo(add: AddCommand) -> None:
-    add("redo", cmd_redo, "redo the change undone last (the reading queue's ctrl+r)")
+    add("redo", cmd_redo)

@@ -206,7 +206,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def add_parse(add: AddCommand) -> None:
-    sp = add("parse", cmd_parse, "parse listing files and print the papers; saves nothing")
+    sp = add("parse", cmd_parse)
     sp.add_argument("files", nargs="+", metavar="FILE")
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp.add_argument("--encoding", help="decode the files with this encoding")
@@ -258,7 +258,7 @@ def import_recorded(lib: Library, papers: list[Paper], names: Sequence[str]) -> 
 
 
 def add_add(add: AddCommand) -> None:
-    sp = add("add", cmd_add, "import papers from copied listing files ('-' reads standard input)")
+    sp = add("add", cmd_add)
     sp.add_argument("files", nargs="+", metavar="FILE")
     sp.add_argument(
         "--encoding",

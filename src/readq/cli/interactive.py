@@ -55,4 +55,4 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def add_demo(add: AddCommand) -> None:
-    add("demo", cmd_demo, "open readq on a built-in sample library (your library is untouched)")
+    add("demo", cmd_demo)

@@ -42,7 +42,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def add_restore(add: AddCommand) -> None:
-    sp = add("restore", cmd_restore, "restore read/starred/note state from a backup")
+    sp = add("restore", cmd_restore)
     sp.add_argument("file", nargs="?", metavar="FILE", help="a backup file (default: the newest)")
     sp.add_argument("--list", action="store_true", help="list the backups, newest first")
 
@@ -71,7 +71,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def add_doctor(add: AddCommand) -> None:
-    sp = add("doctor", cmd_doctor, "check the library files and report problems (changes nothing)")
+    sp = add("doctor", cmd_doctor)
     sp.add_argument(
         "--repair",
         action="store_true",
@@ -85,4 +85,4 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def add_path(add: AddCommand) -> None:
-    add("path", cmd_path, "print where the library lives")
+    add("path", cmd_path)

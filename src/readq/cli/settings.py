@@ -30,5 +30,5 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def add_config(add: AddCommand) -> None:
-    sp = add("config", cmd_config, "show the settings file and the settings in effect")
+    sp = add("config", cmd_config)
     sp.add_argument("--edit", action="store_true", help="open the settings file in $EDITOR")

@@ -104,16 +104,7 @@ def make_state_command(name: str, field: str, value: bool, verb: str) -> Handler
 
 def add_state_commands(add: AddCommand) -> None:
     for name, (field, value, verb) in STATE_COMMANDS.items():
-        what = (
-            f"mark papers {verb}"
-            if field != "removed"
-            else (
-                "hide papers from every view, search and export (their state is kept)"
-                if value
-                else "bring removed papers back"
-            )
-        )
-        sp = add(name, make_state_command(name, field, value, verb), what)
+        sp = add(name, make_state_command(name, field, value, verb))
         sp.add_argument("ids", nargs="*", metavar="ID")
         sp.add_argument("--query", metavar="QUERY", help="every paper matching QUERY")
         sp.add_argument("--all", action="store_true", help="every paper in the library")
@@ -190,7 +181,7 @@ def _restore_draft(draft: Draft) -> bool:
 
 
 def add_note(add: AddCommand) -> None:
-    sp = add("note", cmd_note, "set a paper's note (no TEXT: edit it in $VISUAL/$EDITOR)")
+    sp = add("note", cmd_note)
     sp.add_argument("id", metavar="ID")
     sp.add_argument("text", nargs="*", metavar="TEXT")
     sp.add_argument("--clear", action="store_true", help="remove the note")

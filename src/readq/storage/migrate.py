@@ -16,7 +16,7 @@ from pathlib import Path
 
 from readq.clock import iso
 from readq.errors import StoreError
-from readq.storage import backup, journal
+from readq.storage import journal
 from readq.storage.layout import META_FILE, SCHEMA_VERSION
 from readq.storage.lock import library_lock
 from readq.storage.store import Store
@@ -26,6 +26,8 @@ __all__ = ["upgrade"]
 
 def _verified_backup(store: Store, now: datetime) -> Path | None:
     """A pre-upgrade state backup, read back and compared with the state on disk."""
+    from readq.storage import backup  # only an upgrade needs it, not every open
+
     taken = backup.take_backup(store, "pre-upgrade", now=now, locked=True)
     if taken is None:
         return None  # no reading state yet: nothing to lose

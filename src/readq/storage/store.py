@@ -20,7 +20,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from readq import __version__
+import readq
 from readq.clock import file_stamp, iso, utc_now
 from readq.errors import (
     CorruptFileError,
@@ -275,7 +275,7 @@ class Store:
             if self.check_meta() is None:
                 meta = {
                     "schema_version": SCHEMA_VERSION,
-                    "app_version": __version__,
+                    "app_version": readq.__version__,
                     "created_at": iso(utc_now()),
                 }
                 self.write_files({self.root / META_FILE: {"meta": {"1": meta}}})
