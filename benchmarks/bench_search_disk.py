@@ -6,7 +6,8 @@ On a real library of N papers (imported once into ``<workdir>/lib-N`` and reused
 * open (``SearchIndex.open_current``: read, check, restore; the library already open);
 * keystrokes: typing a few queries one key at a time on the opened index, term cache
   on as in the TUI;
-* ``readq list QUERY --limit 20`` as a whole process (interpreter, imports, opening the
+* ``readq list QUERY --limit 20`` as a whole process, bytecode cached as an installed
+  readq has it (interpreter, imports, opening the
   library, opening the index, search, printing), with the index current; ``readq list
   --limit 20`` (no query) in the same run as the floor set by opening the library;
 * with ``--baseline SRC`` (e.g. ``/work/main/src``), the same open, keystrokes and
@@ -26,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -66,12 +68,24 @@ def library_of(n: int, workdir: Path, entries: list[Entry], abstracts: dict[str,
     return root
 
 
+def _process_env(src: Path | None) -> dict[str, str]:
+    """The environment of a whole-process run: bytecode cached (in the temp dir), as
+    an installed readq has it, whatever ``PYTHONDONTWRITEBYTECODE`` says here (else
+    every run would compile readq from source: ~50 ms that no user pays)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    where = str(src or Path(__file__).resolve().parent.parent / "src")
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir(), "readq-bench-pyc" + where))
+    if src:
+        env["PYTHONPATH"] = str(src)
+    return env
+
+
 def _readq_list(root: Path, query: str | None, src: Path | None = None) -> float:
-    exe = Path(sys.executable).with_name("readq")
-    cmd = [str(exe), "--data-dir", str(root), "list", "--limit", "20"]
+    cmd = [sys.executable, "-m", "readq", "--data-dir", str(root), "list", "--limit", "20"]
     if query:
-        cmd.insert(4, query)
-    env = dict(os.environ, PYTHONPATH=str(src)) if src else None
+        cmd.insert(6, query)
+    env = _process_env(src)
     t = time.perf_counter()
     subprocess.run(cmd, check=False, capture_output=True, env=env)
     return time.perf_counter() - t
