@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     __version__: str
     import datetime
     import os
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
 
     from readq.library import ImportReport, Library
@@ -144,23 +144,30 @@ def import_listing(
 
 
 def search_ids(
-    library: Library, query: str, *, within: Iterable[str] | None = None
+    library: Library,
+    query: str,
+    *,
+    within: Iterable[str] | None = None,
+    on_build: Callable[[int], None] | None = None,
 ) -> SearchResult:
     """Run a search query (docs/search.md) over the library, or only over ``within``.
 
     The result has ``ids`` (best first when ``ranked``) and ``errors`` (query terms that
-    were not understood and were ignored).
+    were not understood and were ignored). ``on_build(papers)`` is called first when the
+    search index has to be built (seconds at 100,000 papers; see :func:`select`).
     """
     from readq.search.query import parse_query
 
     parsed, _errors = parse_query(query)
-    index = _index_for(library, parsed)
+    index = _index_for(library, parsed, on_build)
     return index.search(
         parsed, states=library.states, within=None if within is None else set(within)
     )
 
 
-def _index_for(library: Library, parsed: Query) -> SearchIndex:
+def _index_for(
+    library: Library, parsed: Query, on_build: Callable[[int], None] | None = None
+) -> SearchIndex:
     """The search index for a query: the one on disk when current, else built."""
     from readq.catalog import LazyCatalog
     from readq.search.index import SearchIndex
@@ -173,7 +180,7 @@ def _index_for(library: Library, parsed: Query) -> SearchIndex:
     if index is not None and isinstance(library.entries, LazyCatalog):
         library.entries.use(index.paper_ids(), index.entry)  # current: the same papers
     if index is None and needs_abstracts:
-        index = SearchIndex.open_or_build(library)
+        index = SearchIndex.open_or_build(library, on_build=on_build)
     if index is None:
         index = SearchIndex()
         index.add(library.entries.values())
@@ -196,6 +203,7 @@ def select(
     view: View | str = "all",
     sort: str | None = None,
     limit: int | None = None,
+    on_build: Callable[[int], None] | None = None,
 ) -> Selection:
     """The ids of one view (``all``, ``inbox``/``unread``, ``starred``, ``read``).
 
@@ -203,6 +211,8 @@ def select(
     ordered by ``sort`` (``date``, ``upvotes``, ``title``, ``added``, ``trending``; default
     ``date``). With ``limit``, only the first ``limit`` of those ids (the papers are then
     not all sorted: ``readq list --limit 20`` picks its 20 out of 100,000 in one pass).
+    A query needs the search index: it is opened from disk when current, else built
+    and saved, and ``on_build(papers)`` is called before such a build.
     """
     from readq.catalog import paper_ids
     from readq.search.query import parse_query
@@ -213,7 +223,7 @@ def select(
     errors: list[str] = []
     if query:
         parsed, _ = parse_query(query)
-        index = _index_for(library, parsed)  # before the ids: a lazy catalog takes them
+        index = _index_for(library, parsed, on_build)  # first: a lazy catalog takes its ids
         every = paper_ids(library.entries)
         ids = view_rows(every, library.states, _view(view))
         # a view of every paper restricts nothing: no 100,000-id set per search

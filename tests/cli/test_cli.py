@@ -386,3 +386,27 @@ def test_hostile_titles_import_without_controls_and_export_literally(
     assert not [x for x in tokens + inline if x.type.startswith("html")]
     links = [c for c in inline if c.type == "link_open"]
     assert len(links) == 2 * len(HOSTILE)  # only the two search links per paper
+
+
+def test_a_search_that_builds_the_index_says_so_on_a_terminal_only(
+    capsys: pytest.CaptureFixture[str],
+    listing: Path,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+
+    from readq.search import persist
+
+    assert run(capsys, "add", str(listing))[0] == 0
+    shutil.rmtree(persist.index_path(data_dir).parent, ignore_errors=True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(capsys, "list", "diffusion")
+    assert code == 0 and "Diffusion Policies" in out
+    assert "building the search index of 3 papers" in err
+    code, out, err = run(capsys, "list", "diffusion")  # saved: opened, not built
+    assert code == 0 and "building" not in err
+    shutil.rmtree(persist.index_path(data_dir).parent)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    code, out, err = run(capsys, "list", "diffusion")  # a pipe or a script: silent
+    assert code == 0 and err == ""

@@ -222,3 +222,24 @@ def test_a_fetch_is_one_step_of_the_undo_history(
     assert len(Library.open()) == 0  # the fetched papers are gone again
     assert main(["redo"]) == 0
     assert len(Library.open()) == 6
+
+
+def test_a_fetch_keeps_a_current_search_index_current(
+    api: LocalApi,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from readq.search.index import SearchIndex
+
+    page = tmp_path / "page.txt"
+    page.write_text("Daily Papers\n\nMamba Revisited\n\nSelective state spaces.\n")
+    assert main(["add", str(page)]) == 0
+    assert main(["list", "mamba"]) == 0  # builds and saves the index
+    capsys.readouterr()
+    assert run(capsys, "--date", api.day("normal").isoformat())[0] == 0
+    index = SearchIndex.open_current(Library.open())  # updated in place, not stale
+    assert index is not None and len(index) == 7
+    hits = index.search("overoptimization", states={}).ids
+    titles = [e.title for e in map(index.entry, hits) if e is not None]
+    assert titles == ["Confronting Reward Model Overoptimization with Constrained RLHF"]

@@ -72,7 +72,7 @@ def removed_selection(lib: Library, query: str | None, sort: str | None) -> read
     ids = [pid for pid, st in lib.states.items() if st.removed and pid in lib.entries]
     errors: list[str] = []
     if query:
-        result = readq.search_ids(lib, query, within=ids)
+        result = readq.search_ids(lib, query, within=ids, on_build=say_building)
         ids, errors = result.ids, result.errors
         if result.ranked and sort is None:
             return readq.Selection(ids, errors)
@@ -89,6 +89,16 @@ def _refuse_an_empty_search(query: str) -> None:
         raise UsageError(f"query term not understood: {errors[0]}; nothing listed")
 
 
+def say_building(papers: int) -> None:
+    """On a terminal, say why this search takes seconds: the index is being built."""
+    if sys.stderr.isatty():
+        out(
+            f"readq: building the search index of {plural(papers, 'paper')}"
+            " (once: later searches open it)",
+            file=sys.stderr,
+        )
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be 1 or more")
@@ -101,7 +111,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         ids, errors = removed_selection(lib, query, args.sort)
     else:
         view = _view_of(args)
-        ids, errors = readq.select(lib, query, view=view, sort=args.sort, limit=args.limit)
+        ids, errors = readq.select(
+            lib, query, view=view, sort=args.sort, limit=args.limit, on_build=say_building
+        )
     for warning in lib.warnings:  # e.g. a damaged search index, rebuilt
         out(f"readq: {warning}", file=sys.stderr)
     report_query_errors(errors)
