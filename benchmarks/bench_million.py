@@ -478,13 +478,21 @@ def render(r: dict[str, Any]) -> str:
         f" {per:,} papers (issue 12: a listing over 256 MB is refused by design), "
         + (
             f"the ten slices of one `gen_papers.py -n {10 * per} --seed 1` run (ten runs with"
-            " seeds 1-10 share ~5% of their titles, which would merge into 948,809 papers)"
+            " seeds 1-10 share ~5% of their titles: at 100,000 each they merge into 948,809"
+            " papers)"
             if imp["listings"] == "split"
             else f"`gen_papers.py -n {per} --seed K` for K = 1..10 (titles shared between"
             " seeds merge: fewer than 1,000,000 papers)"
         )
         + f", imported with one `readq add FILE` process each into one data dir"
-        f" ({imp['disk_mb']:,.0f} MB on disk, {n:,} papers).",
+        f" ({imp['disk_mb']:,.0f} MB on disk, {n:,} papers)."
+        + (
+            f" {N_FILES * per - n:,} generated titles normalise like an earlier one (they"
+            " differ by a hyphen or case only, e.g. `QuantGPT` and `Quant-GPT`) and are one"
+            " paper with it by readq's identity rule (docs/data.md)."
+            if n < N_FILES * per
+            else ""
+        ),
         "",
         "| measure | figure | target | met |",
         "|---|---:|---:|---|",
@@ -506,6 +514,7 @@ def render(r: dict[str, Any]) -> str:
         "| first `readq list QUERY --limit 20` of the run"
         + (" (builds and saves the search index)" if lst["first_built_index"] else "")
         + f" | {lst['first_s']:.1f} s (peak RSS {lst['first_rss_mb']:,.0f} MB) | | |",
+        *_last_build(r),
         f"| `readq list QUERY --limit 20`, index current, whole process (median of"
         f" {len(LIST_QUERIES)} queries x {lst['rounds']}) | {lst['list_median_ms']:,.0f} ms"
         f" (peak RSS {lst['list_rss_mb']:,.0f} MB) | | |",
@@ -521,16 +530,19 @@ def render(r: dict[str, Any]) -> str:
         f" {tui['rss_first_paint_mb']:,.0f} / {tui['rss_mb']:,.0f} MB | | |",
         "",
         f"In the TUI, `Library.open` took {tui['library_open_s']:.1f} s of the launch"
-        f" (interpreter and imports {tui['imports_s']:.1f} s); the search index"
+        f" (interpreter and imports {tui['imports_s']:.1f} s; the rest,"
+        f" {tui['first_paint_s'] - tui['library_open_s'] - tui['imports_s']:.1f} s, is the"
+        " app's start up to the first row painted); the search index"
         f" (read from disk when current) was complete {tui['index_complete_s']:.1f} s after"
         " the first paint, and the keystrokes were typed once it was. Per file imported:",
         "",
-        "| file | papers new | already known | time | peak RSS |",
-        "|---|---:|---:|---:|---:|",
+        "| file | papers new | already known | updated (a title merged) | time | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for i, f in enumerate(files, 1):
         lines.append(
-            f"| {i} | {f['new']:,} | {f['known']:,} | {f['s']:.1f} s | {f['rss_mb']:,.0f} MB |"
+            f"| {i} | {f['new']:,} | {f['known']:,} | {f['updated']:,} | {f['s']:.1f} s |"
+            f" {f['rss_mb']:,.0f} MB |"
         )
     lines += [
         "",
@@ -543,7 +555,29 @@ def render(r: dict[str, Any]) -> str:
     ]
     for q, (med, mx) in key["per_query_ms"].items():
         lines.append(f"| `{q}` | {med:.1f} ms | {mx:.0f} ms |")
+    steps = r.get("steps_s", {})
+    if steps:
+        lines += [
+            "",
+            "Wall clock of this run's steps: "
+            + ", ".join(f"{k} {v / 60:.1f} min" for k, v in steps.items() if v >= 1)
+            + ". Re-run (imports skipped while `<workdir>/import.json` is there):"
+            " `nice python benchmarks/bench_million.py --write-docs`"
+            " (`--rebuild-index` to measure the index build again).",
+        ]
     return "\n".join(lines)
+
+
+def _last_build(r: dict[str, Any]) -> list[str]:
+    """The row of the last index build measured, when this run did not build it."""
+    b = r.get("index_build")
+    if r["list"]["first_built_index"] or not b:
+        return []
+    return [
+        f"| search index build and save (first `readq list QUERY` after the imports;"
+        f" measured {b['date']}, commit {b['commit']}) | {b['s']:.1f} s (peak RSS"
+        f" {b['rss_mb']:,.0f} MB) | | |"
+    ]
 
 
 def write_docs(text: str) -> None:
@@ -591,6 +625,12 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         listed = bench_list(data, a.rounds, a.rebuild_index)
         steps["list"] = time.perf_counter() - t
+        # the last index build measured (a run with the index current does not build it)
+        build_file = a.workdir / "index-build.json"
+        if listed["first_built_index"]:
+            build = {"s": listed["first_s"], "rss_mb": listed["first_rss_mb"]}
+            build |= {"date": dt.date.today().isoformat(), "commit": git_commit()}
+            build_file.write_text(json.dumps(build))
         t = time.perf_counter()
         keys = bench_keystrokes(data, a.opens)
         steps["keystrokes"] = time.perf_counter() - t
@@ -606,6 +646,7 @@ def main(argv: list[str] | None = None) -> int:
             "list": listed,
             "keys": keys,
             "tui": tui,
+            "index_build": json.loads(build_file.read_text()) if build_file.exists() else None,
         }
         log("steps: " + ", ".join(f"{k} {v:.0f} s" for k, v in steps.items()))
         if a.json:
