@@ -91,7 +91,9 @@ class SearchIndex(IndexBuilding):
     def entry(self, pid: str) -> Entry | None:
         """Paper ``pid``'s entry as indexed (None if it is not in the index)."""
         with self._lock:
-            d = self._num.get(pid)
+            d = self._recent.get(pid)
+            if d is None:
+                d = self._num.get(pid)
             if d is None:
                 return None
             try:
