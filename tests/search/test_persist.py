@@ -263,9 +263,15 @@ def _flip_in_section(path: Path, pick: str) -> None:
     raw = bytearray(path.read_bytes())
     _, _, length, _ = persist._HEAD.unpack_from(raw)
     payload = marshal.loads(bytes(raw[persist._HEAD.size : persist._HEAD.size + length]))
-    k = payload["entries"][1] if pick == "entries" else payload["post"][pick][2]
+    if pick == "entries":
+        k = payload["entries"][1]
+    elif pick in payload["post"]:
+        k = payload["post"][pick][2]
+    else:  # a per-paper table
+        k = payload[pick]
     start = persist._HEAD.size + length + sum(size for size, _ in payload["raw"][:k])
     size = payload["raw"][k][0]
+    assert size, f"the {pick} table is empty: nothing to flip"
     raw[start + size // 2] ^= 0x5A
     path.write_bytes(bytes(raw))
 
@@ -345,3 +351,24 @@ def test_a_hostile_index_path_never_hangs_crashes_or_is_followed(
     else:  # replaced by a real index file, which the next process opens
         assert path.is_file() and not path.is_symlink()
         assert SearchIndex.open_current(reopen(lib)) is not None
+
+
+@pytest.mark.parametrize(
+    ("pick", "query", "expect"),
+    [
+        ("up", "up:>=0 lagrangian", ["Latent Diffusion for Images"]),
+        ("published", "date:>=1900-01-01 lagrangian", []),
+        ("arxiv", "arxiv:2312.00752", ["Mamba Revisited"]),
+        ("seen", "is:new lagrangian", ["Latent Diffusion for Images"]),
+    ],
+)
+def test_a_damaged_per_paper_table_is_found_by_the_query_that_reads_it(
+    lib: Library, pick: str, query: str, expect: list[str]
+) -> None:
+    SearchIndex.open_or_build(lib)
+    _flip_in_section(path_of(lib), pick)
+    index = SearchIndex.open_current(reopen(lib))
+    assert index is not None and index.report == ""
+    assert found(index, query) == expect
+    assert "damaged" in index.report
+    assert SearchIndex.open_or_build(reopen(lib)).report == ""

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from readq.models import Entry
 from readq.search import entrytable
@@ -72,21 +73,28 @@ def snapshot(ix: QueryMatching, key: str) -> tuple[bytes, list[bytes]]:
                 ends.append(len(flat))
         post[fld] = (pack_strs(words), ends.tobytes(), _section(raw, flat.tobytes()))
     positions, order = ix._date_ranks()
+    entry_ends, blob = entrytable.encode(ix._entries)
+    marshalled = marshal.dumps
+    # The per-paper tables are byte tables after the marshal data: read (and checked)
+    # when a query first needs them, never copied at open.
     payload: dict[str, Any] = {
         "key": key,
         "ids": pack_strs(ix._ids),
-        "entries": _entries_of(ix._entries, raw),
-        "has": bytes(has),
-        "crc": crc.tobytes(),
-        "code": sorted(ix._code),
-        "code_links": sorted(ix._code_links),
-        "up": array("q", ix._up).tobytes(),
-        "authors": array("q", ix._authors).tobytes(),
-        "published": pack_strs(ix._published),
-        "seen": pack_strs(ix._seen),
+        "entries": (_section(raw, entry_ends), _section(raw, blob)),
+        "has": _section(raw, bytes(has)),
+        "crc": _section(raw, crc.tobytes()),
+        "code": _section(raw, array("I", sorted(ix._code)).tobytes()),
+        "code_links": _section(raw, array("I", sorted(ix._code_links)).tobytes()),
+        "up": _section(raw, array("q", ix._up).tobytes()),
+        "authors": _section(raw, array("q", ix._authors).tobytes()),
+        "published": _section(raw, marshalled(pack_strs(ix._published))),
+        "seen": _section(raw, marshalled(pack_strs(ix._seen))),
         "post": post,
-        "arxiv": {k: sorted(v) for k, v in ix._arxiv.items() if v},
-        "date_rank": (positions.astype("<u4").tobytes(), order.astype("<u4").tobytes()),
+        "arxiv": _section(raw, marshalled({k: sorted(v) for k, v in ix._arxiv.items() if v})),
+        "date_rank": (
+            _section(raw, positions.astype("<u4").tobytes()),
+            _section(raw, order.astype("<u4").tobytes()),
+        ),
         # stemming every word is ~0.1 s of a first query at 100k papers: stored instead
         "stems": _stems_of(ix._vocab.stem_table(), post),
     }
@@ -106,11 +114,6 @@ def _section(raw: list[bytes], data: bytes) -> int:
     return len(raw) - 1
 
 
-def _entries_of(table: entrytable.EntryTable, raw: list[bytes]) -> tuple[bytes, int]:
-    ends, blob = entrytable.encode(table)
-    return ends, _section(raw, blob)
-
-
 def _stems_of(table: dict[str, list[str]], post: dict[str, Any]) -> dict[str, list[str]]:
     """The stem table of the words saved (a word no paper has any more is not)."""
     kept = {w for words, _, _ in post.values() for w in unpack_strs(words)}
@@ -127,23 +130,18 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
     raises KeyError all the same (not its index)."""
     ids = unpack_strs(payload["ids"])
     n = len(ids)
-    sized = [payload["has"], payload["crc"][::4], *(b[::4] for b in payload["date_rank"])]
-    sized += [payload["up"][::8], payload["authors"][::8], payload["entries"][0][::8]]
-    if any(len(b) != n for b in sized):
+    sized = {1: [payload["has"]], 4: [payload["crc"], *payload["date_rank"]]}
+    sized[8] = [payload["up"], payload["authors"], payload["entries"][0]]
+    if any(len(table) != width * n for width, tables in sized.items() for table in tables):
         raise ValueError("a table of the index file has the wrong length")
     if type(entries) is dict and len(entries) < n:
         raise KeyError("a paper of the index is not in the library")
-    if any(_packed_len(payload[k]) != n for k in ("published", "seen")):
-        raise ValueError("a table of the index file has the wrong length")
     ix._ids = ids
-    ix._entries = entrytable.EntryTable.decoded_from(*payload["entries"])
-    crc = array("I")
-    crc.frombytes(payload["crc"])
-    ix._abstract_crc = crc
-    has: bytes = payload["has"]
+    ix._entries = entrytable.EntryTable.decoded_from(
+        payload["entries"][0][:], payload["entries"][1]
+    )
+    has = bytes(payload["has"][:])
     ix._pending = set() if has.find(0) < 0 else {d for d, k in enumerate(has) if not k}
-    ix._code = set(payload["code"])
-    ix._code_links = set(payload["code_links"])
     for fld, (packed, ends_b, flat) in payload["post"].items():
         words = unpack_strs(packed)
         ends = array("Q", ends_b)
@@ -154,28 +152,38 @@ def restore(ix: QueryMatching, payload: dict[str, Any], entries: Mapping[str, En
     ix._vocab.restore_words(unpack_strs(payload["vocabulary"]), by_len)
     ix._vocab.restore_stems(payload["stems"])
     ix._file = (payload["mapping"], payload["sections"])
-    pos_b, order_b = payload["date_rank"]
-    ix._date_rank = (
-        np.frombuffer(pos_b, "<u4").astype(np.int64),
-        np.frombuffer(order_b, "<u4").astype(np.int64),
-    )
-    # Tables a query may never need are made on first use (see QueryMatching.__getattr__)
+    # Tables a query may never need are made on first use (see IndexTables.__getattr__);
     # NOT_LOADED stands in for a text: true like one, never read as one (_abstract_text)
     kinds = cast("list[str | None]", [None, "", NOT_LOADED])
+
+    def strings(name: str) -> list[str]:
+        values = unpack_strs(marshal.loads(payload[name][:]))
+        if len(values) != n:
+            raise ValueError(f"the index table {name} has the wrong length")
+        return values
+
+    def numbers(name: str, kind: str) -> array[int]:
+        table = array(kind)
+        table.frombytes(payload[name][:])
+        return table
+
+    def date_rank() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        pos, order = (np.frombuffer(t[:], "<u4").astype(np.int64) for t in payload["date_rank"])
+        return pos, order
+
     ix.make_later(
         _num=lambda: dict(zip(ids, range(n), strict=True)),
         _abstracts=lambda: list(map(kinds.__getitem__, has)),
-        _up=lambda: array("q", payload["up"]).tolist(),
-        _authors=lambda: array("q", payload["authors"]).tolist(),
-        _published=lambda: unpack_strs(payload["published"]),
-        _seen=lambda: unpack_strs(payload["seen"]),
-        _arxiv=lambda: {k: set(v) for k, v in payload["arxiv"].items()},
+        _abstract_crc=lambda: numbers("crc", "I"),
+        _code=lambda: set(numbers("code", "I")),
+        _code_links=lambda: set(numbers("code_links", "I")),
+        _up=lambda: numbers("up", "q").tolist(),
+        _authors=lambda: numbers("authors", "q").tolist(),
+        _published=lambda: strings("published"),
+        _seen=lambda: strings("seen"),
+        _arxiv=lambda: {k: set(v) for k, v in marshal.loads(payload["arxiv"][:]).items()},
+        _date_rank=date_rank,
     )
-
-
-def _packed_len(packed: Any) -> int:
-    """How many strings a :func:`pack_strs` value holds (without unpacking it)."""
-    return len(packed) if type(packed) is list else int(packed[0])
 
 
 def check_file(ix: QueryMatching) -> None:

@@ -61,6 +61,8 @@ INDEX_DIR = "index"
 INDEX_FILE = "search.idx"
 TEMP_SUFFIX = ".idx-tmp"
 _STALE_TEMP_S = 3600  # temp files older than this are a crashed writer's: removed
+_TABLES = ("has", "crc", "code", "code_links", "up", "authors", "published", "seen", "arxiv")
+"""Per-paper tables stored as byte tables after the marshal data (see payload)."""
 
 
 class LibraryLike(Protocol):
@@ -107,7 +109,7 @@ def _validate(payload: Any, key: str) -> None:
     if payload.get("key") != key:
         raise _Unusable("stale")
     ends, blob = payload["entries"]
-    if len(ends) % 8 or (ends and array("Q", ends[-8:])[0] != len(blob)):
+    if len(ends) % 8 or (len(ends) and array("Q", bytes(ends[-8:]))[0] != len(blob)):
         raise _Unusable("damaged")
     if not isinstance(payload["stems"], dict):
         raise _Unusable("damaged")
@@ -185,8 +187,10 @@ def _decode(mapping: mmap.mmap) -> Any:
     payload["sections"] = sections
     payload["mapping"] = mapping
     payload["post"] = {f: (w, e, sections[k]) for f, (w, e, k) in payload["post"].items()}
-    ends, k = payload["entries"]
-    payload["entries"] = (ends, sections[k])
+    for name in _TABLES:
+        payload[name] = sections[payload[name]]
+    for name in ("entries", "date_rank"):
+        payload[name] = tuple(sections[k] for k in payload[name])
     return payload
 
 
