@@ -8,22 +8,17 @@ process in the meantime is kept, never overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from readq import ids, paths, sessions, upvotes, views
 from readq.abstracts import AbstractShards
-from readq.catalog import LazyCatalog
+from readq.catalog import CatalogSource, LazyCatalog, paper_count, shard_entries
 from readq.changes import Change, StateDelta, check_changes
 from readq.clock import Clock, iso, utc_now
-from readq.errors import (
-    AmbiguousIdError,
-    CorruptFileError,
-    UnknownIdError,
-    UsageError,
-)
+from readq.errors import AmbiguousIdError, CorruptFileError, UnknownIdError, UsageError
 from readq.gcpause import gc_paused
 from readq.importing import ImportReport, import_shard, resolve_ids, unique_papers
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
@@ -141,10 +136,27 @@ class Library:
         self._state_shard_ids[rel] = set(fresh)
         return changed
 
+    def serve_catalog(self, source: Callable[[Library], CatalogSource | None]) -> bool:
+        """For a library opened with ``lazy_catalog``: take the papers from ``source``
+        (the current search index: ``paper_ids()``, ``entry(pid)``), else read the whole
+        catalog. The catalog files' signatures are taken first: ``source`` must match
+        them (the index's key), and :meth:`poll` reloads what changed since."""
+        entries = self.entries
+        if not isinstance(entries, LazyCatalog) or entries.complete:
+            return False
+        for rel in catalog_shards():
+            self._signatures.setdefault(rel, self.store.signature(rel))
+        found = source(self)
+        if found is None:
+            entries.load_all()
+            return False
+        entries.use(found.paper_ids(), found.entry)
+        return True
+
     # -- reading ------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return paper_count(self.entries)
 
     def state(self, pid: str) -> PaperState:
         return self.states.get(pid, DEFAULT_STATE)
@@ -344,8 +356,10 @@ class Library:
         for rel in catalog_shards():
             sig = self.store.signature(rel)
             if sig != self._signatures.get(rel):
-                digit = catalog_digit(rel)
-                before = {pid: e for pid, e in self.entries.items() if pid.startswith(digit)}
+                # a catalog served by the search index is read whole (what it had first)
+                before = shard_entries(self.entries, catalog_digit(rel))
+                if isinstance(self.entries, LazyCatalog) and self.entries.sourced:
+                    self.entries.load_all()
                 seen = self._load_catalog_shard(rel)
                 for pid in seen:
                     if before.get(pid) != self.entries[pid]:

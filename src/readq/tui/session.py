@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from readq import history, paths
+from readq.catalog import LazyCatalog, paper_count
 from readq.clock import iso
 from readq.config import Settings, save_setting
 from readq.crashlog import write_crash_log
@@ -28,7 +29,7 @@ from readq.library import Change, ImportReport, Library
 from readq.models import DEFAULT_STATE, Entry, Paper
 from readq.search import persist
 from readq.search.index import SearchIndex
-from readq.tui.queue import new_count
+from readq.tui.queue import Dates, new_count
 from readq.views import SORTS
 
 T = TypeVar("T")
@@ -98,6 +99,9 @@ class Session:
     def __post_init__(self) -> None:
         self.store = Store(self.library)
         self.index.new_since = self.new_since
+        self.index_opened = self.library.serve_catalog(self._open_index)
+        """The index on disk was current: opened before the first paint, it serves the
+        catalog of a library opened with ``lazy_catalog`` (see Library.serve_catalog)."""
         self.refresh_undo_label()
         self._new: tuple[int, int] = (-1, 0)
 
@@ -108,10 +112,18 @@ class Session:
     @property
     def new_count(self) -> int:
         """Papers that are new (cached per catalog size: papers are only ever added)."""
-        size = len(self.library.entries)
+        size = paper_count(self.library.entries)
         if self._new[0] != size:
-            self._new = (size, new_count(self.library.entries, self.new_since))
+            self._new = (size, new_count(self.library.entries, self.new_since, self.dates()))
         return self._new[1]
+
+    def dates(self) -> Dates | None:
+        """The dates of every paper from the index while it serves the catalog (the date
+        sorts, the new count), else None (the catalog's entries have them)."""
+        entries = self.library.entries
+        if not (isinstance(entries, LazyCatalog) and entries.sourced):
+            return None
+        return index_dates(self.index)
 
     # -- writes --------------------------------------------------------------------------
 
@@ -253,19 +265,15 @@ class Session:
         (titles and abstracts searchable at once), else a build (titles first, then
         abstracts), saved for the next start. True when it ran to the end."""
         lib = self.library
+        if self.index_opened:
+            return self._complete_index(self.index, cancelled, titles_done)
         try:
             key = self.store.submit(SearchIndex.disk_key, lib).result()
         except RuntimeError:  # the store is shut down: leaving
             return False
         found = SearchIndex.open_current(lib)
         if found is not None and self.store.submit(self._adopt, found, key).result():
-            titles_done()
-            if not found.abstracts_indexed:
-                found.add_abstracts(lib.abstracts(), cancelled=cancelled)
-            found.prepare()
-            gc.freeze()
-            self._index_ready = True
-            return not cancelled()
+            return self._complete_index(found, cancelled, titles_done)
         self.index_report = _why_rebuilt(lib, key)
         done = self.build_index(cancelled, titles_done)
         if done and len(self.index) and not self._save_key:  # nothing imported meanwhile
@@ -274,6 +282,29 @@ class Session:
                 self._saved_key = key
         self._index_ready = True
         return done
+
+    def _open_index(self, lib: Library) -> SearchIndex | None:
+        """Before the first paint: the index on disk if it is current (adopted)."""
+        key = SearchIndex.disk_key(lib)
+        found = SearchIndex.open_current(lib)
+        if found is None or SearchIndex.disk_key(lib) != key:
+            return None
+        found.new_since = self.new_since
+        self.index = found
+        self._saved_key = key
+        return found
+
+    def _complete_index(
+        self, found: SearchIndex, cancelled: Callable[[], bool], titles_done: Callable[[], None]
+    ) -> bool:
+        """An index read from disk: abstracts it lacks are added (a build was cut short)."""
+        titles_done()
+        if not found.abstracts_indexed:
+            found.add_abstracts(self.library.abstracts(), cancelled=cancelled)
+        found.prepare()
+        gc.freeze()
+        self._index_ready = True
+        return not cancelled()
 
     def _adopt(self, found: SearchIndex, key: str) -> bool:
         """On the store thread: use ``found`` if the library is still as it was when
@@ -335,6 +366,18 @@ class Session:
         self.index.add_abstracts(
             {e.id: self.library.abstract(e.id) for e in entries}, complete=False
         )
+
+
+def index_dates(index: SearchIndex) -> Dates | None:
+    """The index's date columns (ids, first seen, newest first), read without decoding
+    an entry. A stopgap: SearchIndex has no public accessor for them yet."""
+    seen: Any = getattr(index, "_seen", None)
+    ranks: Any = getattr(index, "_date_ranks", None)
+    lock: Any = getattr(index, "_lock", None)
+    if seen is None or ranks is None or lock is None:
+        return None
+    with lock:
+        return Dates(list(index.paper_ids()), list(seen), ranks()[1])
 
 
 def _why_rebuilt(lib: Library, key: str) -> str:
