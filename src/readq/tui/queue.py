@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from readq.models import Entry, PaperState
 from readq.text import for_display
@@ -34,6 +35,18 @@ class Dates:
     def fresh(self, since: str) -> set[str]:
         ids = self.ids
         return {ids[d] for d, first in enumerate(self.seen) if first > since}
+
+
+def index_dates(index: Any) -> Dates | None:
+    """The index's date columns (ids, first seen, newest first), read without decoding
+    an entry. A stopgap: SearchIndex has no public accessor for them yet."""
+    seen: Any = getattr(index, "_seen", None)
+    ranks: Any = getattr(index, "_date_ranks", None)
+    lock: Any = getattr(index, "_lock", None)
+    if seen is None or ranks is None or lock is None:
+        return None
+    with lock:
+        return Dates(list(index.paper_ids()), list(seen), ranks()[1])
 
 
 class Orders:
