@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from readq.gcpause import gc_paused
 from readq.models import Entry
-from readq.storage.layout import catalog_shard, catalog_shards
+from readq.storage.layout import catalog_digit, catalog_shard, catalog_shards
 
 if TYPE_CHECKING:
     from _collections_abc import dict_items, dict_keys, dict_values
@@ -194,4 +194,23 @@ def shard_entries(entries: Mapping[str, Entry], digit: str) -> dict[str, Entry]:
     return {pid: e for pid, e in entries.items() if pid.startswith(digit)}
 
 
-__all__ = ["CatalogSource", "LazyCatalog", "paper_count", "paper_ids", "shard_entries"]
+def entries_before_reload(
+    entries: Mapping[str, Entry], rels: Sequence[str]
+) -> dict[str, dict[str, Entry]]:
+    """Each of these catalog shards' papers as ``entries`` has them before the shards
+    are read again; a catalog served by a source is then read whole (all at once, so
+    a second changed shard is not read before its old papers were taken)."""
+    found = {rel: shard_entries(entries, catalog_digit(rel)) for rel in rels}
+    if rels and isinstance(entries, LazyCatalog) and entries.sourced:
+        entries.load_all()
+    return found
+
+
+__all__ = [
+    "CatalogSource",
+    "LazyCatalog",
+    "entries_before_reload",
+    "paper_count",
+    "paper_ids",
+    "shard_entries",
+]

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 
 from readq import ids, paths, sessions, upvotes, views
 from readq.abstracts import AbstractShards
-from readq.catalog import CatalogSource, LazyCatalog, paper_count, shard_entries
+from readq.catalog import CatalogSource, LazyCatalog, entries_before_reload, paper_count
 from readq.changes import Change, StateDelta, check_changes
 from readq.clock import Clock, iso, utc_now
 from readq.errors import AmbiguousIdError, CorruptFileError, UnknownIdError, UsageError
@@ -28,7 +28,6 @@ from readq.storage.failures import DurableFailure, kept_aside
 from readq.storage.layout import (
     abstract_shard,
     abstracts_of_catalog,
-    catalog_digit,
     catalog_shard,
     catalog_shards,
     group_by_shard,
@@ -353,21 +352,17 @@ class Library:
             sig = self.store.signature(rel)
             if sig != self._signatures.get(rel):
                 state_changed |= self._load_state_shard(rel)
-        for rel in catalog_shards():
-            sig = self.store.signature(rel)
-            if sig != self._signatures.get(rel):
-                # a catalog served by the search index is read whole (what it had first)
-                before = shard_entries(self.entries, catalog_digit(rel))
-                if isinstance(self.entries, LazyCatalog) and self.entries.sourced:
-                    self.entries.load_all()
-                seen = self._load_catalog_shard(rel)
-                for pid in seen:
-                    if before.get(pid) != self.entries[pid]:
-                        catalog_changed.add(pid)
-                for pid in before.keys() - seen:  # deleted (an import was undone)
-                    del self.entries[pid]
+        sign = self.store.signature
+        rels = [r for r in catalog_shards() if sign(r) != self._signatures.get(r)]
+        for rel, before in entries_before_reload(self.entries, rels).items():
+            seen = self._load_catalog_shard(rel)
+            for pid in seen:
+                if before.get(pid) != self.entries[pid]:
                     catalog_changed.add(pid)
-                self._abstracts.forget([abstracts_of_catalog(rel)])
+            for pid in before.keys() - seen:  # deleted (an import was undone)
+                del self.entries[pid]
+                catalog_changed.add(pid)
+            self._abstracts.forget([abstracts_of_catalog(rel)])
         return state_changed, catalog_changed
 
     # -- convenience --------------------------------------------------------------------
