@@ -82,3 +82,39 @@ def test_readq_list_query_prints_what_it_printed(
     main(["--data-dir", str(root), "list", "--json", "lora"])
     assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 20
     assert len(capsys.readouterr().out.splitlines()) == 20
+
+
+def test_served_by_the_current_index_nothing_is_read_or_decoded(root: Path) -> None:
+    SearchIndex.open_or_build(Library.open(root))
+    lib = lazy(root)
+    assert lib.serve_catalog(SearchIndex.open_current)
+    entries = lib.entries
+    assert isinstance(entries, LazyCatalog) and entries.sourced
+    pid = paper_id(TITLES[5])
+    assert pid in entries and "f" * 16 not in entries
+    assert len(lib) == len(TITLES) and sorted(paper_ids(entries)) == sorted(map(paper_id, TITLES))
+    assert dict.__len__(entries) == 0  # membership and size: no entry decoded
+    assert entries[pid] == Library.open(root).entries[pid]
+    assert not entries.complete
+
+
+def test_without_a_current_index_the_catalog_is_read_whole(root: Path) -> None:
+    lib = lazy(root)
+    assert not lib.serve_catalog(lambda _lib: None)
+    assert isinstance(lib.entries, LazyCatalog) and lib.entries.complete
+    assert lib.entries == Library.open(root).entries
+
+
+def test_a_poll_tells_what_another_process_changed_in_a_served_catalog(root: Path) -> None:
+    SearchIndex.open_or_build(Library.open(root))
+    lib = lazy(root)
+    assert lib.serve_catalog(SearchIndex.open_current)
+    other = Library.open(root)
+    new = [
+        Paper(paper_id(f"A brand new paper {k}"), f"A brand new paper {k}", "new") for k in range(9)
+    ]
+    assert len({pid[0] for pid in (p.id for p in new)}) > 1  # in several catalog shards
+    other.import_papers(new)
+    _, changed = lib.poll()
+    assert changed == {p.id for p in new}
+    assert lib.entries == other.entries and lib.abstract(new[0].id) == "new"

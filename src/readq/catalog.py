@@ -16,15 +16,23 @@ what a lookup needs, and the whole catalog before anything sees it whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from readq.gcpause import gc_paused
 from readq.models import Entry
-from readq.storage.layout import catalog_shard, catalog_shards
+from readq.storage.layout import catalog_digit, catalog_shard, catalog_shards
 
 if TYPE_CHECKING:
     from _collections_abc import dict_items, dict_keys, dict_values
+
+
+class CatalogSource(Protocol):
+    """What can serve a lazily read catalog (a current ``SearchIndex``)."""
+
+    def paper_ids(self) -> Sequence[str]: ...
+
+    def entry(self, pid: str) -> Entry | None: ...
 
 
 class LazyCatalog(dict[str, Entry]):
@@ -35,6 +43,7 @@ class LazyCatalog(dict[str, Entry]):
         self._read_shard = read_shard  # fills this dict with one shard's entries
         self._unread = set(catalog_shards())
         self._ids: Sequence[str] | None = None
+        self._known: frozenset[str] = frozenset()
         self._source: Callable[[str], Entry | None] | None = None
 
     @property
@@ -47,6 +56,12 @@ class LazyCatalog(dict[str, Entry]):
         None for an unknown id) from something known to match the catalog on disk."""
         if self._unread:
             self._ids, self._source = ids, source
+            self._known = frozenset(ids)
+
+    @property
+    def sourced(self) -> bool:
+        """True while the papers come from a source (see :meth:`use`), not the files."""
+        return bool(self._unread) and self._source is not None
 
     def ids(self) -> list[str]:
         """Every paper id, without reading the catalog when a source gave them."""
@@ -54,12 +69,19 @@ class LazyCatalog(dict[str, Entry]):
             return list(self._ids)
         return list(self)
 
+    def count(self) -> int:
+        """How many papers, without reading the catalog when a source gave them."""
+        if self._unread and self._ids is not None:
+            return len(self._ids)
+        return len(self)
+
     def load_all(self) -> None:
         """Read every catalog shard (what was looked up before is read again, so the
         order is an eagerly opened library's)."""
         if not self._unread:
             return
         self._ids = self._source = None
+        self._known = frozenset()
         dict.clear(self)
         self._unread.clear()
         with gc_paused():
@@ -93,6 +115,8 @@ class LazyCatalog(dict[str, Entry]):
         raise KeyError(pid)
 
     def __contains__(self, pid: object) -> bool:
+        if self._unread and self._source is not None:  # no entry to decode
+            return dict.__contains__(self, pid) or pid in self._known
         return self._fetch(pid)
 
     def get(self, pid: str, default: Any = None) -> Any:
@@ -151,9 +175,42 @@ class LazyCatalog(dict[str, Entry]):
         return dict.__repr__(self)
 
 
-def paper_ids(entries: dict[str, Entry]) -> list[str]:
+def paper_ids(entries: Mapping[str, Entry]) -> list[str]:
     """Every paper id of a library's ``entries`` (lazily read or not)."""
     return entries.ids() if isinstance(entries, LazyCatalog) else list(entries)
 
 
-__all__ = ["LazyCatalog", "paper_ids"]
+def paper_count(entries: Mapping[str, Entry]) -> int:
+    """How many papers a library's ``entries`` holds (lazily read or not)."""
+    return entries.count() if isinstance(entries, LazyCatalog) else len(entries)
+
+
+def shard_entries(entries: Mapping[str, Entry], digit: str) -> dict[str, Entry]:
+    """The papers whose id starts with ``digit`` (one catalog shard's) as ``entries``
+    has them now: for a catalog served by a source, the source's, without reading the
+    shard (the shard on disk may be newer: see ``Library.poll``)."""
+    if isinstance(entries, LazyCatalog) and entries.sourced:
+        return {pid: entries[pid] for pid in entries.ids() if pid.startswith(digit)}
+    return {pid: e for pid, e in entries.items() if pid.startswith(digit)}
+
+
+def entries_before_reload(
+    entries: Mapping[str, Entry], rels: Sequence[str]
+) -> dict[str, dict[str, Entry]]:
+    """Each of these catalog shards' papers as ``entries`` has them before the shards
+    are read again; a catalog served by a source is then read whole (all at once, so
+    a second changed shard is not read before its old papers were taken)."""
+    found = {rel: shard_entries(entries, catalog_digit(rel)) for rel in rels}
+    if rels and isinstance(entries, LazyCatalog) and entries.sourced:
+        entries.load_all()
+    return found
+
+
+__all__ = [
+    "CatalogSource",
+    "LazyCatalog",
+    "entries_before_reload",
+    "paper_count",
+    "paper_ids",
+    "shard_entries",
+]

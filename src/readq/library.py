@@ -8,22 +8,17 @@ process in the meantime is kept, never overwritten.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from readq import ids, paths, sessions, upvotes, views
-from readq.catalog import LazyCatalog
+from readq.abstracts import AbstractShards
+from readq.catalog import CatalogSource, LazyCatalog, entries_before_reload, paper_count
 from readq.changes import Change, StateDelta, check_changes
 from readq.clock import Clock, iso, utc_now
-from readq.errors import (
-    AmbiguousIdError,
-    CorruptFileError,
-    UnknownIdError,
-    UsageError,
-)
+from readq.errors import AmbiguousIdError, CorruptFileError, UnknownIdError, UsageError
 from readq.gcpause import gc_paused
 from readq.importing import ImportReport, import_shard, resolve_ids, unique_papers
 from readq.models import DEFAULT_STATE, Entry, Paper, PaperState
@@ -32,9 +27,7 @@ from readq.storage.documents import entry_from_doc, state_from_doc
 from readq.storage.failures import DurableFailure, kept_aside
 from readq.storage.layout import (
     abstract_shard,
-    abstract_shards,
     abstracts_of_catalog,
-    catalog_digit,
     catalog_shard,
     catalog_shards,
     group_by_shard,
@@ -57,11 +50,9 @@ class Library:
         self.entries: dict[str, Entry] = {}
         self.catalog_scope = ""
         self.states: dict[str, PaperState] = {}
-        self._abstracts: dict[str, str] = {}
-        self._abstract_shards: set[str] = set()
+        self._abstracts = AbstractShards(self._read_abstract_shard)
         self._signatures: dict[str, tuple[int, int, int] | None] = {}
         self._state_shard_ids: dict[str, set[str]] = {}
-        self._io = threading.RLock()
         self._daily_checked = False
         self.warnings: list[str] = []  # non-fatal problems for the UI to show
         self.notices: list[str] = []  # things to say once (the format upgrade)
@@ -144,46 +135,53 @@ class Library:
         self._state_shard_ids[rel] = set(fresh)
         return changed
 
+    def serve_catalog(self, source: Callable[[Library], CatalogSource | None]) -> bool:
+        """For a library opened with ``lazy_catalog``: take the papers from ``source``
+        (the current search index: ``paper_ids()``, ``entry(pid)``), else read the whole
+        catalog. The catalog files' signatures are taken first: ``source`` must match
+        them (the index's key), and :meth:`poll` reloads what changed since."""
+        entries = self.entries
+        if not isinstance(entries, LazyCatalog) or entries.complete:
+            return False
+        for rel in catalog_shards():
+            self._signatures.setdefault(rel, self.store.signature(rel))
+        found = source(self)
+        if found is None:
+            entries.load_all()
+            return False
+        entries.use(found.paper_ids(), found.entry)
+        return True
+
     # -- reading ------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return paper_count(self.entries)
 
     def state(self, pid: str) -> PaperState:
         return self.states.get(pid, DEFAULT_STATE)
 
     def abstract(self, pid: str) -> str:
-        """The abstract of one paper, loading its shard on first use (thread-safe)."""
-        rel = abstract_shard(pid)
-        with self._io:
-            if rel not in self._abstract_shards:
-                self._load_abstract_shard(rel)
-            return self._abstracts.get(pid, "")
+        """The abstract of one paper, reading its shard if it is not among the few kept
+        in memory (thread-safe; see :mod:`readq.abstracts`)."""
+        return self._abstracts.get(pid)
 
     def cached_abstract(self, pid: str) -> str | None:
-        """The abstract if its shard is already in memory, else None; never reads a file
-        or waits for a lock (the UI thread asks before starting a load)."""
-        if abstract_shard(pid) in self._abstract_shards:
-            return self._abstracts.get(pid, "")
-        return None
+        """The abstract if its shard is in memory, else None; never reads a file or
+        waits for a lock (the UI thread asks before starting a load)."""
+        return self._abstracts.cached(pid)
 
-    def _load_abstract_shard(self, rel: str) -> None:
-        docs = self.store.read_docs(rel)
-        for doc in docs.values():
+    def _read_abstract_shard(self, rel: str) -> dict[str, str]:
+        texts: dict[str, str] = {}
+        for doc in self.store.read_docs(rel).values():
             pid, text = doc.get("id"), doc.get("abstract")
             if isinstance(pid, str) and isinstance(text, str):
-                self._abstracts[pid] = text
-        self._abstract_shards.add(rel)
-        self._signatures[rel] = self.store.signature(rel)
+                texts[pid] = text
+        return texts
 
     def abstracts(self) -> dict[str, str]:
-        """Every abstract (loads the remaining shards; meant for a background thread)."""
-        for rel in abstract_shards():
-            with self._io:  # per shard, so abstract(pid) for the detail pane never waits long
-                if rel not in self._abstract_shards:
-                    self._load_abstract_shard(rel)
-        with self._io:
-            return dict(self._abstracts)
+        """Every abstract (reads every shard; meant for a background thread). The
+        library does not keep them: the caller's dict is the only copy."""
+        return self._abstracts.every()
 
     def resolve(self, prefix: str) -> str:
         """The one paper id starting with ``prefix`` (like git's abbreviated hashes)."""
@@ -311,12 +309,9 @@ class Library:
         self._written(written)
         self.entries.update(results)
         self.by_arxiv.update((e.arxiv_id, e.id) for e in results.values() if e.arxiv_id)
-        with self._io:
-            for paper in incoming.values():
-                if paper.abstract and not self._abstracts.get(paper.id):
-                    self._abstracts[paper.id] = paper.abstract
-            for pid, _, _ in report.merged_titles:  # the other abstract was appended
-                self._abstract_shards.discard(abstract_shard(pid))
+        # what was written (merged abstracts included) is read from disk when asked
+        touched = [*incoming, *(pid for pid, _, _ in report.merged_titles)]
+        self._abstracts.forget({abstract_shard(pid) for pid in touched})
         deferred.reraise()
         return report
 
@@ -357,20 +352,17 @@ class Library:
             sig = self.store.signature(rel)
             if sig != self._signatures.get(rel):
                 state_changed |= self._load_state_shard(rel)
-        for rel in catalog_shards():
-            sig = self.store.signature(rel)
-            if sig != self._signatures.get(rel):
-                digit = catalog_digit(rel)
-                before = {pid: e for pid, e in self.entries.items() if pid.startswith(digit)}
-                seen = self._load_catalog_shard(rel)
-                for pid in seen:
-                    if before.get(pid) != self.entries[pid]:
-                        catalog_changed.add(pid)
-                for pid in before.keys() - seen:  # deleted (an import was undone)
-                    del self.entries[pid]
+        sign = self.store.signature
+        rels = [r for r in catalog_shards() if sign(r) != self._signatures.get(r)]
+        for rel, before in entries_before_reload(self.entries, rels).items():
+            seen = self._load_catalog_shard(rel)
+            for pid in seen:
+                if before.get(pid) != self.entries[pid]:
                     catalog_changed.add(pid)
-                with self._io:
-                    self._abstract_shards.discard(abstracts_of_catalog(rel))
+            for pid in before.keys() - seen:  # deleted (an import was undone)
+                del self.entries[pid]
+                catalog_changed.add(pid)
+            self._abstracts.forget([abstracts_of_catalog(rel)])
         return state_changed, catalog_changed
 
     # -- convenience --------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
+from readq.catalog import paper_count
 from readq.models import Entry, PaperState
 
 
@@ -120,5 +121,5 @@ def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> di
             read += s.read
             starred += s.starred
             notes += bool(s.note)
-    total = len(entries) - removed
+    total = paper_count(entries) - removed
     return {"all": total, "unread": total - read, "read": read, "starred": starred, "notes": notes}

@@ -88,6 +88,13 @@ class SearchIndex(IndexBuilding):
         """The ids of the papers indexed (of the whole library when current)."""
         return self._ids
 
+    def date_columns(self) -> tuple[list[str], list[str], list[int]]:
+        """Every paper's id and first-seen time, and the paper numbers newest first
+        (published, then first seen): what the date sorts need, without decoding an
+        entry (a catalog served by the index is not read whole)."""
+        with self._lock:
+            return list(self._ids), list(self._seen), self._date_ranks()[1].tolist()
+
     def entry(self, pid: str) -> Entry | None:
         """Paper ``pid``'s entry as indexed (None if it is not in the index)."""
         with self._lock:
@@ -214,13 +221,15 @@ class SearchIndex(IndexBuilding):
         return index
 
     @classmethod
-    def open_current(cls, library: Any) -> SearchIndex | None:
+    def open_current(cls, library: Any, *, check_all: bool = False) -> SearchIndex | None:
         """The index on disk if it is current for ``library``, else None (nothing is
         built or reported: for a caller that builds in the background itself). Its big
-        tables are checked as queries read them: a damaged part found then is rebuilt
-        from the library (see :meth:`search`)."""
+        tables are checked as queries read them (a damaged part found then is rebuilt
+        from the library, see :meth:`search`), or all now with ``check_all`` (None if
+        one is damaged: for a caller that must not rebuild later, the reading queue)."""
         key = persist.library_key(library)
-        return cls._open(library, persist.index_path(Path(library.store.root)), key)[0]
+        path = persist.index_path(Path(library.store.root))
+        return cls._open(library, path, key, check_all=check_all)[0]
 
     @classmethod
     def _open(
@@ -230,6 +239,8 @@ class SearchIndex(IndexBuilding):
             payload, why = persist.read(path, key, check_all=check_all)
             if payload is None:
                 return None, why
+            if check_all:  # every page was read to check it: let them go
+                persist.release(payload["mapping"])
             return cls._restored(library, payload)
 
     @classmethod

@@ -195,5 +195,12 @@ def check_file(ix: QueryMatching) -> None:
     mapping, sections = ix._file
     for section in sections:
         section.check_all()
+    release(mapping)
+
+
+def release(mapping: mmap.mmap) -> None:
+    """Let the mapped pages go (they stay in the page cache: a later read faults them
+    back in without reading the disk), so a full check does not count 70 MB of file
+    into the process's memory."""
     with contextlib.suppress(AttributeError, OSError, ValueError):  # not on every OS
         mapping.madvise(mmap.MADV_DONTNEED)

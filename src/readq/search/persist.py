@@ -50,7 +50,15 @@ from typing import Any, Protocol
 
 from readq.models import Entry
 from readq.search.checked import CheckedBytes, IndexDamaged
-from readq.search.payload import NOT_LOADED, NotLoaded, check_file, restore, snapshot, text_crc
+from readq.search.payload import (
+    NOT_LOADED,
+    NotLoaded,
+    check_file,
+    release,
+    restore,
+    snapshot,
+    text_crc,
+)
 from readq.storage.fsutil import FILE_MODE, fsync_dir, remove_quietly
 from readq.storage.layout import abstract_shards, catalog_shards
 
@@ -250,6 +258,7 @@ __all__ = [
     "NOT_LOADED",
     "NotLoaded",
     "check_file",
+    "release",
     "describe",
     "index_path",
     "library_key",

@@ -248,7 +248,8 @@ class ReadqApp(App[int]):
 def run_app(data_dir: Path, *, demo: bool = False) -> int:
     """Open the library at ``data_dir`` and run the reading queue; return the exit code."""
     try:
-        library = Library.open(data_dir)
+        # the catalog is served by the search index when it is current (Session)
+        library = Library.open(data_dir, lazy_catalog=True)
     except ReadqError as err:
         print(f"readq: {err}", file=sys.stderr)
         return err.exit_code

@@ -7,41 +7,79 @@ screens only wire it to the terminal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readq.models import Entry, PaperState
 from readq.text import for_display
 from readq.views import SORT_LABELS, SORTS, View, sorted_ids
 from readq.views import counts as view_counts
 
+if TYPE_CHECKING:
+    from readq.search.index import SearchIndex
+
 VIEWS = (View.INBOX, View.STARRED, View.READ, View.ALL)
 BULK_CONFIRM_OVER = 5
 """Bulk actions on more papers than this ask first."""
 
 
+@dataclass(frozen=True)
+class Dates:
+    """What the date sorts need of every paper, as the search index holds them (so a
+    catalog served by the index is not decoded whole): the ids, each one's first-seen
+    time, and the paper numbers newest first (published, then first seen)."""
+
+    ids: Sequence[str]
+    seen: Sequence[str]
+    newest_first: Sequence[int]
+
+    def fresh(self, since: str) -> set[str]:
+        ids = self.ids
+        return {ids[d] for d, first in enumerate(self.seen) if first > since}
+
+
+def index_dates(index: SearchIndex) -> Dates:
+    """The index's date columns (ids, first seen, newest first), read without decoding
+    an entry."""
+    return Dates(*index.date_columns())
+
+
 class Orders:
     """Every id of the catalog sorted once per sort order, so that switching views is a
-    single pass over a presorted list instead of a sort of 100,000 entries."""
+    single pass over a presorted list instead of a sort of 100,000 entries. ``dates``
+    (None when the catalog is in memory) serves the date sorts without the entries."""
 
     def __init__(
         self,
         entries: Mapping[str, Entry],
         new_since: str = "",
         momentum: Callable[[], Mapping[str, int]] | None = None,
+        dates: Callable[[], Dates | None] = lambda: None,
     ) -> None:
         self._entries = entries
         self.new_since = new_since
         self._momentum = momentum  # read on first use: only ``trending`` needs it
+        self._dates = dates
         self._cache: dict[str, list[str]] = {}
 
     def order(self, sort: str) -> list[str]:
         cached = self._cache.get(sort)
+        if cached is None and sort == "date":
+            dates = self._dates()
+            if dates is not None:
+                ids = dates.ids
+                cached = self._cache[sort] = [ids[d] for d in dates.newest_first]
         if cached is None:
             if sort == "new":  # the date order split in two: one pass, no second sort
                 entries, since = self._entries, self.new_since
                 by_date = self.order("date")
-                fresh = {e.id for e in list(entries.values()) if e.first_seen > since}
+                dates = self._dates()
+                if dates is not None:
+                    fresh = dates.fresh(since)
+                else:
+                    fresh = {e.id for e in list(entries.values()) if e.first_seen > since}
                 if not fresh or len(fresh) >= len(by_date):
                     cached = by_date
                 else:
@@ -71,8 +109,10 @@ def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> di
     }
 
 
-def new_count(entries: Mapping[str, Entry], new_since: str) -> int:
+def new_count(entries: Mapping[str, Entry], new_since: str, dates: Dates | None = None) -> int:
     """How many papers are new (first seen after ``new_since``)."""
+    if dates is not None:
+        return sum(1 for first in dates.seen if first > new_since)
     return sum(1 for e in list(entries.values()) if e.first_seen > new_since)
 
 

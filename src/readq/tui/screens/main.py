@@ -49,7 +49,7 @@ class MainScreen(QueueActions):
         if settings.sort in SORTS:
             self.sort = settings.sort
         lib = session.library
-        self.orders = Orders(lib.entries, session.new_since, lib.momenta)
+        self.orders = Orders(lib.entries, session.new_since, lib.momenta, session.dates)
         self._relevance = True
         self._base_rows: list[str] = []
         self._base_set: set[str] | None = None
@@ -62,8 +62,9 @@ class MainScreen(QueueActions):
         """The query changed: its result puts the cursor on the top match."""
         self._top_if_missing = False
         """The view changed: the result keeps the paper, else goes to the top."""
-        self.titles_indexed = False
-        self.abstracts_indexed = False
+        # an index opened before the first paint searches everything from the start
+        self.titles_indexed = session.index_opened
+        self.abstracts_indexed = session.index_opened and session.index.abstracts_indexed
 
     # -- layout --------------------------------------------------------------------------
 

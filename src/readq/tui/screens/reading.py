@@ -45,7 +45,7 @@ class ReadingActions(QueueScreen):
 
     def update_layout(self) -> None:
         width, height = self.size
-        empty = not self.session.library.entries
+        empty = not len(self.session.library)
         self.set_class(empty, "-empty")
         place = pane_place(width, height, self.split)
         zoomed = self.zoomed and not empty

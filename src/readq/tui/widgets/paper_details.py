@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
 
+from readq.catalog import paper_count, paper_ids
 from readq.errors import ReadqError
 from readq.ids import short_ids
 from readq.library import Library
@@ -161,8 +162,9 @@ class PaperDetails(VerticalScroll, can_focus=True):
         """The paper's id as the command line shows it: 8 digits, more only when two
         papers share them (worked out again when the catalog changes size)."""
         entries = self._library.entries
-        if self._short is None or self._short[0] != len(entries):
-            self._short = (len(entries), short_ids(list(entries)))
+        size = paper_count(entries)
+        if self._short is None or self._short[0] != size:
+            self._short = (size, short_ids(paper_ids(entries)))
         return self._short[1](pid)
 
     def compose(self) -> ComposeResult:
