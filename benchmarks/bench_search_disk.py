@@ -282,7 +282,8 @@ def render_disk(r: dict[str, Any]) -> list[str]:
         "|---|---:|---:|---|",
         f"| build from the library and save (no index on disk) | {r['disk_build_s']:.2f} s | | |",
         f"| save alone | {r['disk_save_s']:.2f} s | | |",
-        f"| open a current index (library already open) | {r['disk_open_ms']:.0f} ms | ms | |",
+        f"| open a current index (library already open) | {r['disk_open_ms']:.0f} ms |"
+        f" milliseconds (< 50 ms) | {_met(r['disk_open_ms'], 50)} |",
         f"| per keystroke, median ({r['key_count']} keystrokes, 4 queries typed) |"
         f" {r['key_median_ms']:.1f} ms | < 5 ms | {_met(r['key_median_ms'], 5)} |",
         f"| per keystroke, p95 | {r['key_p95_ms']:.1f} ms | < 20 ms |"
