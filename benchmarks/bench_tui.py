@@ -45,7 +45,13 @@ QUERIES = [
     "graph neural",
     "quantization",
 ]
-TARGETS = {"first_paint": 2.0, "keystroke_median": 0.050, "star": 0.020, "rss_mb": 600}
+TARGETS = {  # issue 12 (the star toggle: the reading-queue issue before it)
+    "first_paint": 1.0,
+    "keystroke_median": 0.030,
+    "keystroke_p95": 0.050,
+    "star": 0.020,
+    "rss_mb": 300,
+}
 
 
 def build_library(n: int) -> Path:
@@ -243,6 +249,7 @@ def report(runs: list[dict]) -> str:
     ok = {
         "first_paint": first < TARGETS["first_paint"],
         "keys": statistics.median(keys) < TARGETS["keystroke_median"],
+        "keys_p95": p95(keys) < TARGETS["keystroke_p95"],
         "star": statistics.median(stars) < TARGETS["star"],
         "rss": rss < TARGETS["rss_mb"],
     }
@@ -260,31 +267,32 @@ def report(runs: list[dict]) -> str:
         "| measure | median | p95 | target | met |",
         "|---|---:|---:|---:|---|",
         f"| launch to first painted list (interpreter, imports, `Library.open` included) "
-        f"| {first:.2f} s | {max(r['first_paint'] for r in runs):.2f} s (max) | < 2 s "
+        f"| {first:.2f} s | {max(r['first_paint'] for r in runs):.2f} s (max) | < 1 s "
         f"| {mark(ok['first_paint'])} |",
         f"| filter keystroke to repainted list ({len(keys)} keystrokes, {len(QUERIES)} "
-        f"queries) | {ms(statistics.median(keys))} | {ms(p95(keys))} | < 50 ms "
-        f"| {mark(ok['keys'])} |",
+        f"queries) | {ms(statistics.median(keys))} | {ms(p95(keys))} | < 30 ms, p95 < 50 ms "
+        f"| {mark(ok['keys'])}, {mark(ok['keys_p95'])} |",
         f"| star toggle to saved and repainted | {ms(statistics.median(stars))} | "
         f"{ms(p95(stars))} | < 20 ms | {mark(ok['star'])} |",
         f"| switch view (1-4) to repainted list | {ms(statistics.median(views))} | "
         f"{ms(p95(views))} | | |",
-        f"| peak memory (RSS), abstracts and search index loaded | {rss:.0f} MB | | < 600 MB "
+        f"| peak memory (RSS), abstracts and search index loaded | {rss:.0f} MB | | < 300 MB "
         f"| {mark(ok['rss'])} |",
         f"| peak memory of one index helper process (they exit once the index is built) "
         f"| {max(r.get('helper_rss_mb', 0) for r in runs):.0f} MB | | | |",
         "",
-        f"The search index is built in a background thread after the first paint: titles "
-        f"first, then abstracts, tokenised in helper processes (one per core) so the UI "
-        f"process stays free to repaint; it was complete {index:.1f} s after the first paint "
-        f'(the filter works on titles meanwhile and says "indexing abstracts…"). '
-        f"Keystrokes were measured with the index complete. Over the whole run the list "
+        f"The search index on disk is current here: it is checked whole and opened before "
+        f"the first paint, which it supplies (no catalog file is parsed), so titles and "
+        f"abstracts are searchable from the first key (complete {index:.1f} s after the "
+        f"first paint). Without a current index the catalog is read and the index built "
+        f"in a background thread, titles first, abstracts tokenised in helper processes. "
+        f"Over the whole run the list "
         f"built {max(r['rows_built'] for r in runs):,} rows: only rows on screen are ever "
         f"rendered.",
         "",
         "A keystroke's time splits roughly in half: the search, which runs off the UI "
         "thread and gives up as soon as a newer keystroke arrives, and the repaint (Textual "
-        "paints at most 60 frames a second; the ~35 rows on screen are rebuilt with their "
+        "paints up to 120 frames a second; the ~35 rows on screen are rebuilt with their "
         "highlights, nothing else on screen is laid out again). Short prefixes (one to "
         "three letters, e.g. `d`, `tra`, `spe`) match the most papers and make the p95. "
         "The machines are shared: the keystroke median varied between "

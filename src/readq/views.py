@@ -123,3 +123,29 @@ def counts(entries: Mapping[str, Entry], states: Mapping[str, PaperState]) -> di
             notes += bool(s.note)
     total = paper_count(entries) - removed
     return {"all": total, "unread": total - read, "read": read, "starred": starred, "notes": notes}
+
+
+class ViewOrder:
+    """A view's ids in order, for putting a search's matches in that order. A few
+    thousand matches out of 1,000,000 papers are sorted by their place in the view
+    (the places made once per view, on first need) instead of walking the whole view
+    on every keystroke; many matches walk the view, which is then cheaper."""
+
+    WALK_SHARE = 8
+    """The view is walked when the matches are more than 1/this of it."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self._places: dict[str, int] | None = None
+
+    def keep(self, found: list[str]) -> list[str]:
+        """The ids of ``found`` that are in the view, in the view's order."""
+        if len(found) * self.WALK_SHARE >= len(self.ids):
+            hits = set(found)
+            return [i for i in self.ids if i in hits]
+        places = self._places
+        if places is None:
+            places = self._places = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        kept = [i for i in found if i in places]
+        kept.sort(key=places.__getitem__)
+        return kept

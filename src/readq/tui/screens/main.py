@@ -32,7 +32,7 @@ from readq.tui.widgets.paper_details import PaperDetails
 from readq.tui.widgets.paper_list import PaperList
 from readq.tui.widgets.status_line import StatusLine
 from readq.tui.widgets.welcome import Welcome
-from readq.views import SORTS, View, view_rows
+from readq.views import SORTS, View, ViewOrder, view_rows
 
 
 class MainScreen(QueueActions):
@@ -53,6 +53,7 @@ class MainScreen(QueueActions):
         self._relevance = True
         self._base_rows: list[str] = []
         self._base_set: set[str] | None = None
+        self._base_order = ViewOrder([])
         self.filter_generation = 0
         """Bumped by every new query: results of older ones are dropped."""
         self.filter_pending = False
@@ -270,11 +271,12 @@ class MainScreen(QueueActions):
         self._top_if_missing = top_if_missing
         if self._base_set is None:
             self._base_set = set(self._base_rows)
+            self._base_order = ViewOrder(self._base_rows)
         self._keep_after_filter = keep
         self._run_filter(
             self.filter_generation,
             self.query_text.strip(),
-            self._base_rows,
+            self._base_order,
             self._base_set,
             self.session.library.states.copy(),
             self._relevance,
@@ -289,7 +291,7 @@ class MainScreen(QueueActions):
         self,
         gen: int,
         query: str,
-        base: list[str],
+        base: ViewOrder,
         within: set[str],
         states: Mapping[str, PaperState],
         relevance: bool,
@@ -305,8 +307,7 @@ class MainScreen(QueueActions):
             return
         everywhere = result.ids
         if not (result.ranked and relevance):
-            hits = set(result.ids)
-            result.ids = [i for i in base if i in hits]
+            result.ids = base.keep(result.ids)
         elif len(within) != len(index):
             result.ids = [i for i in result.ids if i in within]
         shown_in_all = (i for i in everywhere if not getattr(states.get(i), "removed", False))
