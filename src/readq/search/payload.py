@@ -74,7 +74,6 @@ def snapshot(ix: QueryMatching, key: str) -> tuple[bytes, list[bytes]]:
         post[fld] = (pack_strs(words), ends.tobytes(), _section(raw, flat.tobytes()))
     positions, order = ix._date_ranks()
     entry_ends, blob = entrytable.encode(ix._entries)
-    marshalled = marshal.dumps
     # The per-paper tables are byte tables after the marshal data: read (and checked)
     # when a query first needs them, never copied at open.
     payload: dict[str, Any] = {
@@ -87,10 +86,10 @@ def snapshot(ix: QueryMatching, key: str) -> tuple[bytes, list[bytes]]:
         "code_links": _section(raw, array("I", sorted(ix._code_links)).tobytes()),
         "up": _section(raw, array("q", ix._up).tobytes()),
         "authors": _section(raw, array("q", ix._authors).tobytes()),
-        "published": _section(raw, marshalled(pack_strs(ix._published))),
-        "seen": _section(raw, marshalled(pack_strs(ix._seen))),
+        "published": _section(raw, marshal.dumps(pack_strs(ix._published))),
+        "seen": _section(raw, marshal.dumps(pack_strs(ix._seen))),
         "post": post,
-        "arxiv": _section(raw, marshalled({k: sorted(v) for k, v in ix._arxiv.items() if v})),
+        "arxiv": _section(raw, marshal.dumps({k: sorted(v) for k, v in ix._arxiv.items() if v})),
         "date_rank": (
             _section(raw, positions.astype("<u4").tobytes()),
             _section(raw, order.astype("<u4").tobytes()),

@@ -54,7 +54,7 @@ class IndexTables:
     _file: tuple[mmap.mmap, list[CheckedBytes]] | None  # read from: mapping and tables
 
     def __init__(self) -> None:
-        self._columns: dict[tuple[str, int], _Column] = {}
+        self._columns: dict[str, _Column] = {}
 
     def make_later(self, **makers: Callable[[], object]) -> None:
         """Make these tables (attribute name -> how) when first read, not now: an index
@@ -82,12 +82,11 @@ class IndexTables:
     def _column(self, name: str) -> _Column:
         """A per-paper table (``up``, ``authors``, ``published``, ``seen``) as a numpy
         array, for the range filters: made on first use, kept until the next change."""
-        key = (name, len(self._ids))
-        col = self._columns.get(key)
+        col = self._columns.get(name)
         if col is None:
             values = getattr(self, "_" + name)
             col = np.asarray(values, np.int64 if name in ("up", "authors") else np.str_)
-            self._columns = {key: col} | {k: v for k, v in self._columns.items() if k[0] != name}
+            self._columns[name] = col
         return col
 
     # -- filters -------------------------------------------------------------------------

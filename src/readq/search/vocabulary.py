@@ -159,7 +159,6 @@ class Vocabulary:
     def __init__(self) -> None:
         self._words: set[str] = set()
         self._by_len: dict[int, list[str]] = {}
-        self._by_len_ready = True
         self._sorted: list[str] | None = None
         self._trunc: dict[int, list[str]] = {}
         self._stems: dict[str, list[str]] | None = None
@@ -182,18 +181,8 @@ class Vocabulary:
             raise ValueError("the words by length of the index file are not its words")
         self._words = set(words)
         self._by_len = by_len
-        self._by_len_ready = True
         self._sorted = words
         self._trunc.clear()
-
-    def _lengths(self) -> dict[int, list[str]]:
-        """The words by length (for typo search), made on first use after a restore."""
-        if not self._by_len_ready:
-            by_len = self._by_len
-            for w in self._words:
-                by_len.setdefault(len(w), []).append(w)
-            self._by_len_ready = True
-        return self._by_len
 
     def take_fresh(self, post: Postings) -> None:
         """Take in the words first seen in ``post`` (and clear its list of them)."""
@@ -201,7 +190,7 @@ class Vocabulary:
         fresh = [w for w in post.fresh if w not in words]
         post.fresh.clear()
         if fresh:
-            by_len = self._lengths()  # before the fresh words join what it is made of
+            by_len = self._by_len
             words.update(fresh)
             for w in fresh:
                 by_len.setdefault(len(w), []).append(w)
@@ -230,7 +219,7 @@ class Vocabulary:
         (for prefix typos: far fewer than the words, so rapidfuzz has less to compare)."""
         got = self._trunc.get(n)
         if got is None:
-            longer = chain.from_iterable(ws for k, ws in self._lengths().items() if k > n)
+            longer = chain.from_iterable(ws for k, ws in self._by_len.items() if k > n)
             got = sorted(set(map(itemgetter(slice(n)), longer)))  # loops in C
             self._trunc[n] = got
         return got
@@ -317,7 +306,7 @@ class Vocabulary:
 
     def _add_typos(self, word: str, limit: int, found: dict[str, int]) -> None:
         n = len(word)
-        by_len = self._lengths()
+        by_len = self._by_len
         for length in range(n - limit, n + limit + 1):
             bucket = by_len.get(length)
             if not bucket:
