@@ -14,9 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from readq import history
 from readq.cli.common import AddCommand, open_library, out, warn
-from readq.cli.importing import warn_merges
+from readq.cli.importing import import_recorded, warn_merges
 from readq.clock import utc_now
 from readq.errors import EX_DATAERR, InputError, UsageError
 from readq.library import ImportReport, Library
@@ -139,18 +138,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         out(f"readq: {what}; nothing changed", file=sys.stderr)
         return _exit_code(found.failed)
     days_label = ", ".join(d.isoformat() for d in sorted(found.ok))[:60]
-    from readq.search.index import SearchIndex
-
-    index_key = SearchIndex.disk_key(lib)
-    report = history.import_papers(  # one step of the undo history: readq undo takes it back
+    report = import_recorded(  # one step of the undo history: readq undo takes it back
         lib,
         found.papers,
         f"fetch {days_label}",
         fetched=True,
         last_fetched=found.last_complete(wanted),
     )
-    # keep the search index on disk current (a no-op if there is none, or it was stale)
-    SearchIndex.update_on_disk(lib, index_key, report.new_ids + report.changed_ids)
     warn_merges(report)
     days = plural(len(wanted), "day") if len(wanted) > 1 else wanted[0].isoformat()
     got = f"{len(found.ok)} of {days}" if found.failed else days

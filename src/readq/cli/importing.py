@@ -234,13 +234,9 @@ def warn_merges(report: ImportReport) -> None:
 
 def cmd_add(args: argparse.Namespace) -> int:
     papers, warnings = parse_all(args.files, args.encoding, force=args.force)
-    from readq.search.index import SearchIndex
-
     lib = open_library(args)
-    index_key = SearchIndex.disk_key(lib)
-    report = import_recorded(lib, papers, args.files)
-    # keep the search index on disk current (a no-op if there is none, or it was stale)
-    SearchIndex.update_on_disk(lib, index_key, report.new_ids + report.changed_ids)
+    label = "import " + ", ".join("stdin" if n == "-" else Path(n).name for n in args.files)
+    report = import_recorded(lib, papers, label)
     for w in warnings:
         warn(w)
     warn_merges(report)
@@ -248,13 +244,26 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def import_recorded(lib: Library, papers: list[Paper], names: Sequence[str]) -> ImportReport:
-    """Import, undoably: ``readq undo`` drops the papers it added and puts the ones it
-    updated back."""
+def import_recorded(
+    lib: Library,
+    papers: list[Paper],
+    label: str,
+    *,
+    fetched: bool = False,
+    last_fetched: dt.date | None = None,
+) -> ImportReport:
+    """Import, undoably (``readq undo`` drops the papers it added and puts the ones it
+    updated back), and keep a current search index on disk current (a no-op if there
+    is none, or it was stale). ``fetched``/``last_fetched``: as ``Library.import_papers``."""
     from readq import history
+    from readq.search.index import SearchIndex
 
-    label = "import " + ", ".join("stdin" if n == "-" else Path(n).name for n in names)
-    return history.import_papers(lib, papers, label[:80])
+    index_key = SearchIndex.disk_key(lib)
+    report = history.import_papers(
+        lib, papers, label[:80], fetched=fetched, last_fetched=last_fetched
+    )
+    SearchIndex.update_on_disk(lib, index_key, report.new_ids + report.changed_ids)
+    return report
 
 
 def add_add(add: AddCommand) -> None:
