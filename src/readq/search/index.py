@@ -232,6 +232,16 @@ class SearchIndex(IndexBuilding):
         return cls._open(library, path, key, check_all=check_all)[0]
 
     @classmethod
+    def open_checked(cls, library: Any) -> tuple[SearchIndex | None, str]:
+        """The index on disk, checked whole, if it is current for ``library``: (index,
+        "") or (None, why it was not used, when that is worth saying: damaged, written
+        by a newer readq; "" when missing or merely stale). Nothing is built."""
+        key = persist.library_key(library)
+        path = persist.index_path(Path(library.store.root))
+        index, why = cls._open(library, path, key, check_all=True)
+        return index, persist.describe(why)
+
+    @classmethod
     def _open(
         cls, library: Any, path: Path, key: str, *, check_all: bool = False
     ) -> tuple[SearchIndex | None, str]:

@@ -273,10 +273,10 @@ class Session:
             return False
         # checked whole now: a damaged part found later would be rebuilt under the feet
         # of a catalog it serves (see _open_index)
-        found = SearchIndex.open_current(lib, check_all=True)
+        found, why = SearchIndex.open_checked(lib)
         if found is not None and self.store.submit(self._adopt, found, key).result():
             return self._complete_index(found, cancelled, titles_done)
-        self.index_report = _why_rebuilt(lib, key)
+        self.index_report = why
         done = self.build_index(cancelled, titles_done)
         if done and len(self.index) and not self._save_key:  # nothing imported meanwhile
             with contextlib.suppress(OSError):
@@ -371,15 +371,6 @@ class Session:
         self.index.add_abstracts(
             {e.id: self.library.abstract(e.id) for e in entries}, complete=False
         )
-
-
-def _why_rebuilt(lib: Library, key: str) -> str:
-    """Why the index on disk was not used, when that is worth saying (damaged, written
-    by a newer readq); "" when it was missing or merely stale."""
-    path = persist.index_path(Path(lib.store.root))
-    if not path.exists():
-        return ""
-    return persist.describe(persist.read(path, key, check_all=True)[1])
 
 
 def crash_dir(library: Library, demo: bool) -> Path | None:
