@@ -340,90 +340,16 @@ def bench_keystrokes(data: Path, opens: int) -> dict[str, Any]:
 
 # -- 5. the TUI: launch to first paint, keystroke to repaint -------------------------------
 
-# bench_tui.py's measurement (first paint = first PaperList.render_line; a keystroke ends
-# when the list repaints after set_rows), without its star toggles and view switches
-_TUI_CHILD = r"""
-import time, sys, os, json
-T_PROCESS = float(sys.argv[2])
-import asyncio, resource
-from pathlib import Path
-from readq.config import Settings
-from readq.library import Library
-from readq.tui.app import ReadqApp
-from readq.tui.widgets.paper_list import PaperList
-
-DATA = Path(sys.argv[1])
-QUERIES = json.loads(sys.argv[3])
-T_IMPORTED = time.time()
-out = {}
-paints = []
-orig = PaperList.render_line
-def render_line(self, y):
-    paints.append(time.perf_counter())
-    return orig(self, y)
-PaperList.render_line = render_line
-applied = []
-orig_set_rows = PaperList.set_rows
-def set_rows(self, *args, **kwargs):
-    applied.append(time.perf_counter())
-    return orig_set_rows(self, *args, **kwargs)
-PaperList.set_rows = set_rows
-
-async def wait_until(cond, timeout=60.0):
-    end = time.perf_counter() + timeout
-    while not cond():
-        if time.perf_counter() > end:
-            raise TimeoutError
-        await asyncio.sleep(0.0005)
-
-async def main():
-    t = time.time()
-    lib = Library.open(DATA, lazy_catalog=True)  # as run_app opens it
-    out["library_open_s"] = time.time() - t
-    out["imports_s"] = T_IMPORTED - T_PROCESS
-    app = ReadqApp(lib, poll_interval=0, settings=Settings())  # not the user's config
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(lambda: paints, timeout=300)
-        out["first_paint"] = time.time() - T_PROCESS
-        out["papers"] = len(app.session.index)  # len(lib.entries) would read the catalog
-        out["rss_first_paint_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        screen = app.screen_stack[0]
-        t = time.perf_counter()
-        await wait_until(lambda: screen.abstracts_indexed, timeout=1800)
-        out["index_complete"] = time.perf_counter() - t
-        lat = []
-        await pilot.press("slash")
-        for q in QUERIES:
-            for ch in q:
-                gen_before = screen.filter_generation
-                paints.clear()
-                applied.clear()
-                t0 = time.perf_counter()
-                await pilot.press("space" if ch == " " else ch)
-                if screen.filter_generation == gen_before:  # space only: same query
-                    continue
-                await wait_until(lambda: not screen.filter_pending and applied)
-                at = applied[-1]
-                await wait_until(lambda: any(p >= at for p in paints), timeout=5)
-                lat.append(min(p for p in paints if p >= at) - t0)
-            for _ in q:
-                await pilot.press("backspace")
-            await wait_until(lambda: not screen.filter_pending)
-        out["keystrokes"] = lat
-        await pilot.press("escape")
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print("RESULT " + json.dumps(out))
-
-asyncio.run(main())
-"""
-
 
 def bench_tui(data: Path, runs: int) -> dict[str, Any]:
+    from bench_tui import child_command  # type: ignore[import-not-found]
+
     got = []
     for i in range(runs):
         log(f"TUI run {i + 1}/{runs} ...")
-        t = time.time()
-        cmd = [sys.executable, "-c", _TUI_CHILD, str(data), repr(t), json.dumps(TUI_QUERIES)]
+        # bench_tui.py's child: first paint = first PaperList.render_line; a keystroke
+        # ends when the list repaints after set_rows; read-only: the library is kept
+        cmd = child_command(data, TUI_QUERIES, read_only=True)
         r = run_measured(cmd, cwd=REPO)
         lines = [x for x in r["stdout"].splitlines() if x.startswith("RESULT ")]
         if not lines:

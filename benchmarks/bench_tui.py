@@ -96,7 +96,9 @@ from readq.tui.widgets.paper_list import PaperList
 
 DATA = Path(sys.argv[1])
 QUERIES = json.loads(sys.argv[3])
-out = {}
+CHANGES = len(sys.argv) < 5 or sys.argv[4] != "read-only"  # star toggles, view switches
+T_IMPORTED = time.time()
+out = {"imports_s": T_IMPORTED - T_PROCESS}
 paints = []
 orig = PaperList.render_line
 def render_line(self, y):
@@ -141,7 +143,9 @@ async def wait_until(cond, timeout=60.0):
         await asyncio.sleep(0.0005)
 
 async def main():
+    t = time.time()
     lib = Library.open(DATA, lazy_catalog=True)  # as run_app opens it
+    out["library_open_s"] = time.time() - t
     written = []
     orig_update = lib.update
     def update(*args, **kwargs):
@@ -151,12 +155,13 @@ async def main():
     lib.update = update
     app = ReadqApp(lib, poll_interval=0, settings=Settings())  # not the user's config
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(lambda: paints)
+        await wait_until(lambda: paints, timeout=300)
         out["first_paint"] = time.time() - T_PROCESS
-        out["papers"] = len(lib)
+        out["papers"] = len(app.session.index)  # len(lib.entries) would read the catalog
+        out["rss_first_paint_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         screen = app.screen_stack[0]
         t = time.perf_counter()
-        await wait_until(lambda: screen.abstracts_indexed, timeout=600)
+        await wait_until(lambda: screen.abstracts_indexed, timeout=1800)
         out["index_complete"] = time.perf_counter() - t
         # keystroke -> repaint
         lat = []
@@ -179,44 +184,54 @@ async def main():
             await wait_until(lambda: not screen.filter_pending)
         out["keystrokes"] = lat
         await pilot.press("escape")
-        # star toggle -> saved and repainted
-        stars = []
-        for i in range(15):
-            pid = screen.paper_list.highlighted
-            want = not lib.state(pid).starred
-            paints.clear()
-            written.clear()
-            t0 = time.perf_counter()
-            await pilot.press("s")
-            await wait_until(lambda: lib.state(pid).starred == want and written)
-            saved = written[-1]
-            await wait_until(lambda: any(p >= saved for p in paints), timeout=5)
-            stars.append(min(p for p in paints if p >= saved) - t0)
-            await pilot.press("j")
-        out["stars"] = stars
-        # view switching
-        views = []
-        for key in "2341" * 2:
-            paints.clear()
-            t0 = time.perf_counter()
-            await pilot.press(key)
-            await wait_until(lambda: paints)
-            views.append(paints[-1] - t0)
-        out["views"] = views
+        if CHANGES:
+            await measure_changes(pilot, screen, lib, written)
         out["rows_built"] = screen.paper_list.rows_built
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["helper_rss_mb"] = max(helper_peaks.values(), default=0.0)
     out["helpers"] = len(helper_peaks)
     print("RESULT " + json.dumps(out))
 
+async def measure_changes(pilot, screen, lib, written):
+    # star toggle -> saved and repainted
+    stars = []
+    for i in range(15):
+        pid = screen.paper_list.highlighted
+        want = not lib.state(pid).starred
+        paints.clear()
+        written.clear()
+        t0 = time.perf_counter()
+        await pilot.press("s")
+        await wait_until(lambda: lib.state(pid).starred == want and written)
+        saved = written[-1]
+        await wait_until(lambda: any(p >= saved for p in paints), timeout=5)
+        stars.append(min(p for p in paints if p >= saved) - t0)
+        await pilot.press("j")
+    out["stars"] = stars
+    # view switching
+    views = []
+    for key in "2341" * 2:
+        paints.clear()
+        t0 = time.perf_counter()
+        await pilot.press(key)
+        await wait_until(lambda: paints)
+        views.append(paints[-1] - t0)
+    out["views"] = views
+
 asyncio.run(main())
 """
 
 
+def child_command(data: Path, queries: list[str], *, read_only: bool = False) -> list[str]:
+    """The measuring child process (``read_only``: no star toggles, no view switches,
+    so the library is not changed): it prints ``RESULT {json}``."""
+    argv = [sys.executable, "-c", CHILD, str(data), repr(time.time()), json.dumps(queries)]
+    return argv + (["read-only"] if read_only else [])
+
+
 def run_child(data: Path) -> dict:
-    t = time.time()
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(data), repr(t), json.dumps(QUERIES)],
+        child_command(data, QUERIES),
         capture_output=True,
         text=True,
         check=False,
